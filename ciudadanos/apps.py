@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CiudadanosConfig(AppConfig):
+    name = "ciudadanos"
+    verbose_name = "Ciudadanos"
+    default_auto_field = "django.db.models.BigAutoField"

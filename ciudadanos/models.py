@@ -1,0 +1,146 @@
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UsuarioManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("Se requiere un correo electrónico.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        if not extra_fields["is_staff"] or not extra_fields["is_superuser"]:
+            raise ValueError("Un superusuario debe tener is_staff e is_superuser.")
+        return self._create_user(email, password, **extra_fields)
+
+
+class Usuario(AbstractBaseUser, PermissionsMixin):
+    """An account. Citizens and civil servants alike log in with their email."""
+
+    email = models.EmailField(_("correo electrónico"), max_length=254, unique=True)
+    is_staff = models.BooleanField(
+        _("personal de la entidad"),
+        default=False,
+        help_text=_("Puede entrar al panel de gestión (con doble factor)."),
+    )
+    is_active = models.BooleanField(_("activo"), default=True)
+    date_joined = models.DateTimeField(_("fecha de registro"), default=timezone.now)
+
+    objects = UsuarioManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        verbose_name = _("usuario")
+        verbose_name_plural = _("usuarios")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="usuario_email_sin_mayusculas_unico"),
+        ]
+
+    def __str__(self):
+        return self.email
+
+    def get_full_name(self):
+        perfil = getattr(self, "perfil", None)
+        return perfil.nombre_completo if perfil else self.email
+
+    def get_short_name(self):
+        perfil = getattr(self, "perfil", None)
+        return perfil.nombres if perfil else self.email
+
+
+class TipoDocumento(models.TextChoices):
+    DNI = "DNI", _("DNI")
+    CE = "CE", _("Carné de Extranjería")
+    PASAPORTE = "PAS", _("Pasaporte")
+
+
+class NivelIdentidad(models.TextChoices):
+    CORREO = "correo", _("Correo electrónico verificado")
+    PRESENCIAL = "presencial", _("Identidad verificada en persona")
+    PROVEEDOR = "proveedor", _("Identidad verificada por un proveedor de identidad")
+
+
+class Perfil(models.Model):
+    """Who the citizen is, as their identity document says, and where they live."""
+
+    usuario = models.OneToOneField(
+        Usuario, on_delete=models.CASCADE, related_name="perfil", verbose_name=_("usuario")
+    )
+    tipo_documento = models.CharField(
+        _("tipo de documento"), max_length=3, choices=TipoDocumento.choices
+    )
+    numero_documento = models.CharField(_("número de documento"), max_length=12)
+    digito_verificacion = models.CharField(
+        _("dígito de verificación"), max_length=1, blank=True
+    )
+    nombres = models.CharField(_("nombres"), max_length=60)
+    apellido_paterno = models.CharField(_("primer apellido"), max_length=60)
+    apellido_materno = models.CharField(_("segundo apellido"), max_length=60, blank=True)
+    fecha_nacimiento = models.DateField(_("fecha de nacimiento"))
+    telefono = models.CharField(_("celular"), max_length=16)
+    direccion = models.CharField(_("dirección"), max_length=200)
+    ubigeo = models.CharField(
+        _("distrito (ubigeo INEI)"), max_length=6, help_text=_("Código INEI del distrito.")
+    )
+    nivel_identidad = models.CharField(
+        _("nivel de garantía de identidad"),
+        max_length=12,
+        choices=NivelIdentidad.choices,
+        default=NivelIdentidad.CORREO,
+    )
+    identidad_verificada_en = models.DateTimeField(
+        _("identidad verificada el"), null=True, blank=True
+    )
+    identidad_verificada_por = models.ForeignKey(
+        Usuario,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verificada por"),
+    )
+    creado_en = models.DateTimeField(_("creado el"), auto_now_add=True)
+    actualizado_en = models.DateTimeField(_("actualizado el"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("perfil de identidad")
+        verbose_name_plural = _("perfiles de identidad")
+        constraints = [
+            # One account per identity document, enforced by the database so two
+            # simultaneous registrations cannot both succeed.
+            models.UniqueConstraint(
+                fields=["tipo_documento", "numero_documento"], name="perfil_documento_unico"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.nombre_completo} ({self.get_tipo_documento_display()} {self.numero_documento})"
+
+    @property
+    def nombre_completo(self):
+        return " ".join(
+            p for p in (self.nombres, self.apellido_paterno, self.apellido_materno) if p
+        )
+
+    @property
+    def identidad_verificada(self):
+        return self.nivel_identidad != NivelIdentidad.CORREO

@@ -1,0 +1,86 @@
+"""Reads about citizens, and what the portal holds about each one."""
+
+from collections.abc import Callable
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.utils import timezone
+
+from . import ubigeo
+from .models import Perfil, Usuario
+
+# Other apps (which may depend on this one, never the reverse) add their part of
+# a citizen's data export here from their AppConfig.ready().
+ExportadorDatos = Callable[[Usuario], tuple[str, object]]
+_EXPORTADORES: list[ExportadorDatos] = []
+
+
+def exportador_registrar(funcion: ExportadorDatos) -> ExportadorDatos:
+    if funcion not in _EXPORTADORES:
+        _EXPORTADORES.append(funcion)
+    return funcion
+
+
+def perfil_de_usuario(*, usuario: Usuario) -> Perfil | None:
+    return Perfil.objects.filter(usuario=usuario).first()
+
+
+def perfil_completo(*, usuario: Usuario) -> bool:
+    return Perfil.objects.filter(usuario=usuario).exists()
+
+
+def _fecha(valor):
+    return timezone.localtime(valor).isoformat() if valor else None
+
+
+def datos_personales_exportar(*, usuario: Usuario) -> dict:
+    """All personal data the portal holds about the citizen (right of access,
+    Ley 29733), as plain JSON-ready values."""
+    datos = {
+        "generado_el": _fecha(timezone.now()),
+        "cuenta": {
+            "correo": usuario.email,
+            "fecha_registro": _fecha(usuario.date_joined),
+            "ultimo_ingreso": _fecha(usuario.last_login),
+        },
+        "correos": [
+            {"correo": e.email, "verificado": e.verified, "principal": e.primary}
+            for e in EmailAddress.objects.filter(user=usuario).order_by("email")
+        ],
+        "verificacion_en_dos_pasos": [
+            {
+                "tipo": a.get_type_display(),
+                "activado_el": _fecha(a.created_at),
+                "ultimo_uso": _fecha(a.last_used_at),
+            }
+            for a in Authenticator.objects.filter(user=usuario).order_by("created_at")
+        ],
+        "perfil": None,
+    }
+    perfil = perfil_de_usuario(usuario=usuario)
+    if perfil is not None:
+        lugar = ubigeo.ubicacion(perfil.ubigeo)
+        datos["perfil"] = {
+            "tipo_documento": perfil.get_tipo_documento_display(),
+            "numero_documento": perfil.numero_documento,
+            "digito_verificacion": perfil.digito_verificacion,
+            "nombres": perfil.nombres,
+            "primer_apellido": perfil.apellido_paterno,
+            "segundo_apellido": perfil.apellido_materno,
+            "fecha_nacimiento": perfil.fecha_nacimiento.isoformat(),
+            "celular": perfil.telefono,
+            "direccion": perfil.direccion,
+            "ubigeo_inei": perfil.ubigeo,
+            "ubigeo_reniec": lugar["distrito"].codigo_reniec if lugar else None,
+            "departamento": lugar["departamento"].nombre if lugar else None,
+            "provincia": lugar["provincia"].nombre if lugar else None,
+            "distrito": lugar["distrito"].nombre if lugar else None,
+            "nivel_garantia_identidad": perfil.get_nivel_identidad_display(),
+            "identidad_verificada_el": _fecha(perfil.identidad_verificada_en),
+            "creado_el": _fecha(perfil.creado_en),
+            "actualizado_el": _fecha(perfil.actualizado_en),
+        }
+    for exportador in _EXPORTADORES:
+        clave, valor = exportador(usuario)
+        datos[clave] = valor
+    return datos

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "ciudadanos"
+
+urlpatterns = [
+    path("cuenta/perfil/", views.perfil, name="perfil"),
+    path("cuenta/perfil/editar/", views.perfil_editar, name="perfil_editar"),
+    path("cuenta/mis-datos/", views.datos_descargar, name="datos_descargar"),
+    path("ubigeo/<str:codigo>/", views.ubigeo_hijos, name="ubigeo_hijos"),
+]

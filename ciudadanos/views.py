@@ -1,0 +1,109 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from . import selectors, services, ubigeo
+from .forms import PerfilForm
+
+# Buttons that only ask for the next list of places (used without JavaScript).
+ACCIONES_UBIGEO = {"provincias", "distritos"}
+
+
+@login_required
+def perfil(request):
+    perfil = selectors.perfil_de_usuario(usuario=request.user)
+    if perfil is None:
+        return redirect("ciudadanos:perfil_editar")
+    return render(
+        request,
+        "ciudadanos/perfil.html",
+        {"perfil": perfil, "lugar": ubigeo.ubicacion(perfil.ubigeo)},
+    )
+
+
+def _inicial(perfil):
+    if perfil is None:
+        return {}
+    inicial = {
+        campo: getattr(perfil, campo)
+        for campo in PerfilForm.CAMPOS_IDENTIDAD + ("telefono", "direccion")
+    }
+    if perfil.digito_verificacion:
+        inicial["numero_documento"] = f"{perfil.numero_documento}-{perfil.digito_verificacion}"
+    inicial.update(
+        departamento=perfil.ubigeo[:2], provincia=perfil.ubigeo[:4], distrito=perfil.ubigeo
+    )
+    return inicial
+
+
+@login_required
+def perfil_editar(request):
+    perfil = selectors.perfil_de_usuario(usuario=request.user)
+    bloqueada = bool(perfil and perfil.identidad_verificada)
+    if request.method != "POST":
+        form = PerfilForm(initial=_inicial(perfil), identidad_bloqueada=bloqueada)
+        return render(request, "ciudadanos/perfil_editar.html", {"form": form, "perfil": perfil})
+
+    form = PerfilForm(request.POST, initial=_inicial(perfil), identidad_bloqueada=bloqueada)
+    if request.POST.get("accion") in ACCIONES_UBIGEO:
+        # Only refreshing the lists: keep what was typed, show no errors yet, and
+        # put the citizen back on the list that just changed.
+        siguiente = "provincia" if request.POST["accion"] == "provincias" else "distrito"
+        form.fields[siguiente].widget.attrs["autofocus"] = True
+        return render(
+            request,
+            "ciudadanos/perfil_editar.html",
+            {"form": form, "perfil": perfil, "refrescando": request.POST["accion"]},
+        )
+    if form.is_valid():
+        try:
+            services.perfil_guardar(usuario=request.user, datos=form.cleaned_data)
+        except services.DocumentoYaRegistrado as error:
+            form.add_error("numero_documento", error)
+        else:
+            messages.success(
+                request,
+                _("Guardamos tu perfil. Te enviamos un aviso a tu correo.")
+                if perfil
+                else _("Completaste tu perfil. Ya puedes hacer trámites en línea."),
+            )
+            return redirect("ciudadanos:perfil")
+    return render(
+        request, "ciudadanos/perfil_editar.html", {"form": form, "perfil": perfil}, status=400
+    )
+
+
+@login_required
+def datos_descargar(request):
+    datos = selectors.datos_personales_exportar(usuario=request.user)
+    respuesta = HttpResponse(
+        json.dumps(datos, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    fecha = timezone.localdate().isoformat()
+    respuesta["Content-Disposition"] = f'attachment; filename="mis-datos-{fecha}.json"'
+    respuesta["Cache-Control"] = "no-store"
+    return respuesta
+
+
+@require_GET
+@cache_control(public=True, max_age=86400)
+def ubigeo_hijos(request, codigo):
+    """Provinces of a department (2 digits) or districts of a province (4 digits),
+    for the progressive enhancement of the address selects."""
+    if len(codigo) == 2 and codigo in ubigeo.catalogo().departamentos:
+        lugares = ubigeo.provincias(codigo)
+    elif len(codigo) == 4 and codigo in ubigeo.catalogo().provincias:
+        lugares = ubigeo.distritos(codigo)
+    else:
+        raise Http404
+    return JsonResponse(
+        {"lugares": [{"codigo": lugar.codigo, "nombre": lugar.nombre} for lugar in lugares]}
+    )

@@ -1,0 +1,26 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+# The admin login is allauth's: staff get the same rate limits and two-factor
+# authentication as everyone else.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Panel de gestión"
+admin.site.site_title = "Panel de gestión"
+admin.site.index_title = "Inicio"
+
+urlpatterns = [
+    path("", views.inicio, name="inicio"),
+    path("accesibilidad/", views.accesibilidad, name="accesibilidad"),
+    path("privacidad/", views.privacidad, name="privacidad"),
+    path("salud/", views.salud, name="salud"),
+    path("cuenta/", include("allauth.urls")),
+    path("", include("ciudadanos.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "egov.views.error_404"
+handler403 = "egov.views.error_403"
+handler500 = "egov.views.error_500"

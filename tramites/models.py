@@ -1,0 +1,1 @@
+# The procedure catalog (TUPA) and citizens' requests arrive with their own issue.
