@@ -1,0 +1,47 @@
+# Two commands for a newcomer: `make run` and `make test` (see README).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+# The embedded default: SQLite, tasks in-process, email to var/mail/.
+DEV_ENV := DJANGO_DEBUG=true
+
+.PHONY: run test lint lock clean worker beat check-deploy bench
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
+	$(BIN)/pip install --quiet -r requirements.txt -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.runtime
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEV_ENV) $(BIN)/python manage.py demo_cargar
+	@echo "Portal en http://127.0.0.1:8000  (cuentas de demostración en el README)"
+	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: $(VENV)/.dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+
+# Regenerate the pinned requirements from requirements.in / requirements-dev.in.
+lock: $(VENV)/.dev
+	$(BIN)/pip-compile --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
+	$(BIN)/pip-compile --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links -o requirements-dev.txt requirements-dev.in
+
+# A worker and a beat against a local Redis, for trying the production path.
+worker: $(VENV)/.runtime
+	$(BIN)/celery -A egov worker -Q default,pdf --loglevel INFO
+
+beat: $(VENV)/.runtime
+	$(BIN)/celery -A egov beat --loglevel INFO
+
+clean:
+	rm -rf var/ staticfiles/ .pytest_cache

@@ -1,0 +1,39 @@
+import datetime
+
+import factory
+from allauth.account.models import EmailAddress
+
+from ciudadanos.models import Perfil, TipoDocumento, Usuario
+
+CLAVE = "Una-clave-larga-2026"
+
+
+class UsuarioFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Usuario
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"persona{n}@example.pe")
+    password = factory.PostGenerationMethodCall("set_password", CLAVE)
+
+    @factory.post_generation
+    def correo_verificado(obj, create, extracted, **kwargs):
+        obj.save()
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+
+
+class PerfilFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Perfil
+
+    usuario = factory.SubFactory(UsuarioFactory)
+    tipo_documento = TipoDocumento.DNI
+    numero_documento = factory.Sequence(lambda n: f"{40000000 + n:08d}")
+    nombres = "Rosa"
+    apellido_paterno = "Huamán"
+    apellido_materno = "Ccori"
+    fecha_nacimiento = datetime.date(1985, 7, 28)
+    telefono = "+51987654321"
+    direccion = "Jr. Junín 456"
+    ubigeo = "150101"
