@@ -1,6 +1,9 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import ratelimit
+from allauth.core.exceptions import ImmediateHttpResponse
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
+from django.core.exceptions import ValidationError
 
 from .tasks import correo_enviar
 
@@ -11,6 +14,17 @@ class CuentaAdapter(DefaultAccountAdapter):
 
     def get_from_email(self):
         return settings.DEFAULT_FROM_EMAIL
+
+    def pre_authenticate(self, request, **credentials):
+        # Too many failed logins (ACCOUNT_RATE_LIMITS["login_failed"]) answer with
+        # the portal's 429 page, as every other rate limit does, instead of a form
+        # error: the page says how long to wait and how to reset the password.
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError as error:
+            if error.code == "too_many_login_attempts":
+                raise ImmediateHttpResponse(ratelimit.respond_429(request)) from None
+            raise
 
     def send_mail(self, template_prefix, email, context):
         request = self.request

@@ -14,6 +14,11 @@ class StaffRequiereMFAMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # A view hook, not __call__: it runs after every middleware's request
+        # phase, so the messages storage exists whatever the order in MIDDLEWARE.
         user = getattr(request, "user", None)
         if (
             user is not None
@@ -30,4 +35,4 @@ class StaffRequiereMFAMiddleware:
                 ),
             )
             return redirect("mfa_activate_totp")
-        return self.get_response(request)
+        return None

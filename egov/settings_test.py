@@ -50,6 +50,9 @@ os.environ.pop("EMAIL_URL", None)
 
 from .settings import *  # noqa: E402,F403
 
+# A name of its own per run, so two test runs on one machine never share a database.
+DATABASES["default"]["TEST"] = {"NAME": f"test_egov_{os.getpid()}"}
+
 TEST_REDIS_BROKER_URL = f"{TEST_REDIS_URL}/14"
 if REDIS_DISPONIBLE:
     CELERY_BROKER_URL = TEST_REDIS_BROKER_URL
