@@ -268,25 +268,43 @@ def test_perfil_sin_violaciones_axe(page, servidor, ciudadano, iniciar_sesion, r
     revisar_accesibilidad(page, "editar mis datos")
 
 
+def _confirmar_acceso(page, destino, revisar_accesibilidad=None):
+    """allauth asks for the password again before two-factor settings, even
+    right after logging in."""
+    expect(page).to_have_url(re.compile(r"/cuenta/reauthenticate/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirmar acceso")
+    if revisar_accesibilidad:
+        revisar_accesibilidad(page, "confirmar acceso")
+    page.get_by_label("Contraseña").fill(CLAVE)
+    page.get_by_role("button", name="Confirmar").click()
+    expect(page).to_have_url(destino)
+
+
 def test_activar_verificacion_en_dos_pasos_sin_violaciones_axe(
     page, servidor, ciudadano, iniciar_sesion, revisar_accesibilidad
 ):
     iniciar_sesion(page, ciudadano.email)
     page.goto(f"{servidor}/cuenta/2fa/totp/activate/")
-    expect(page).to_have_url(f"{servidor}/cuenta/2fa/totp/activate/")
+    _confirmar_acceso(page, f"{servidor}/cuenta/2fa/totp/activate/", revisar_accesibilidad)
     expect(page.locator("main img.qr")).to_be_visible()
     revisar_accesibilidad(page, "activar aplicación de autenticación")
 
+    # A wrong code: the error is announced and still accessible.
+    page.locator("input[name=code]").fill("123456")
+    page.locator("main form button[type=submit]").click()
+    expect(page.get_by_text("Hay un problema")).to_be_visible()
+    revisar_accesibilidad(page, "activar aplicación de autenticación, código errado")
+
 
 def test_personal_sin_doble_factor_va_a_activarlo(
-    page, servidor, transactional_db, iniciar_sesion, revisar_accesibilidad
+    page, servidor, transactional_db, iniciar_sesion
 ):
     personal = UsuarioFactory(is_staff=True)
     iniciar_sesion(page, personal.email)
     page.goto(f"{servidor}/admin/")
-    expect(page).to_have_url(f"{servidor}/cuenta/2fa/totp/activate/")
     expect(page.get_by_role("alert")).to_contain_text("Para entrar al panel de gestión")
-    revisar_accesibilidad(page, "activar doble factor (personal)")
+    _confirmar_acceso(page, f"{servidor}/cuenta/2fa/totp/activate/")
+    expect(page.locator("main img.qr")).to_be_visible()
 
 
 # --- 5. Small screens: no horizontal scrolling at 320 px ------------------------
