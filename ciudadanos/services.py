@@ -124,3 +124,34 @@ def perfil_alerta_enviar(*, usuario_id: int, campos: list[str]) -> bool:
         para=[usuario.email],
     )
     return True
+
+
+def aviso_depositar(*, usuario: Usuario, asunto: str, cuerpo: str, enlace: str) -> None:
+    """The one way the portal tells a citizen something about their requests.
+
+    Other apps give a subject, a text and a link (never their own objects); the
+    alert is emailed by a Celery task after the transaction commits.
+    """
+    from .tasks import aviso_enviar
+
+    aviso_enviar.delay_on_commit(
+        usuario_id=usuario.pk, asunto=asunto, cuerpo=cuerpo, enlace=enlace
+    )
+
+
+def aviso_correo_enviar(*, usuario_id: int, asunto: str, cuerpo: str, enlace: str) -> bool:
+    usuario = Usuario.objects.filter(pk=usuario_id, is_active=True).first()
+    if usuario is None:
+        return False
+    enlace_absoluto = enlace if enlace.startswith("http") else settings.SITE_URL + enlace
+    texto = render_to_string(
+        "ciudadanos/correo/aviso.txt",
+        {
+            "usuario": usuario,
+            "cuerpo": cuerpo,
+            "enlace": enlace_absoluto,
+            "ENTIDAD_NOMBRE": settings.ENTIDAD_NOMBRE,
+        },
+    )
+    correo_enviar(asunto=asunto, texto=texto, para=[usuario.email])
+    return True

@@ -24,3 +24,12 @@ def correo_enviar(*, asunto: str, texto: str, para: list[str], html: str = "") -
 )
 def perfil_cambio_alertar(*, usuario_id: int, campos: list[str]) -> bool:
     return services.perfil_alerta_enviar(usuario_id=usuario_id, campos=campos)
+
+
+@shared_task(
+    autoretry_for=REINTENTABLES, retry_backoff=True, retry_backoff_max=600, max_retries=8
+)
+def aviso_enviar(*, usuario_id: int, asunto: str, cuerpo: str, enlace: str) -> bool:
+    return services.aviso_correo_enviar(
+        usuario_id=usuario_id, asunto=asunto, cuerpo=cuerpo, enlace=enlace
+    )

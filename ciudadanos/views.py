@@ -57,6 +57,7 @@ def perfil_editar(request):
         # put the citizen back on the list that just changed.
         siguiente = "provincia" if request.POST["accion"] == "provincias" else "distrito"
         form.fields[siguiente].widget.attrs["autofocus"] = True
+        form.errors.clear()  # nor inline errors ("Elige la provincia") or aria-invalid
         return render(
             request,
             "ciudadanos/perfil_editar.html",

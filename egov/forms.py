@@ -37,7 +37,7 @@ class FechaWidget(forms.MultiWidget):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        context["widget"]["partes"] = list(zip(self.partes, context["widget"]["subwidgets"]))
+        context["widget"]["partes"] = list(zip(self.partes, context["widget"]["subwidgets"], strict=True))
         return context
 
 
@@ -68,8 +68,10 @@ class FechaField(forms.MultiValueField):
             if codes == {"anio"}:
                 raise
             if codes & {"required", "incomplete"}:
-                raise ValidationError(self.error_messages["incomplete"], code="incomplete")
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
+                raise ValidationError(
+                    self.error_messages["incomplete"], code="incomplete"
+                ) from None
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
     def compress(self, data_list):
         if not data_list or any(v in (None, "") for v in data_list):

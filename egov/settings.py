@@ -36,7 +36,7 @@ INSECURE_SECRET_KEYS = {
 }
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY and DEBUG:
-    SECRET_KEY = "django-insecure-solo-para-desarrollo-local-nunca-en-produccion"
+    SECRET_KEY = "django-insecure-solo-para-desarrollo-local-nunca-en-produccion"  # noqa: S105
 if not DEBUG and (
     not SECRET_KEY
     or SECRET_KEY in INSECURE_SECRET_KEYS
@@ -271,6 +271,11 @@ ENTIDAD_CORREO_CONTACTO = env(
 )
 ENTIDAD_TELEFONO = env("ENTIDAD_TELEFONO", default="(01) 555-0100")
 UIT_SOLES = Decimal(env("UIT_SOLES", default="5500"))
+# Department (INEI code) whose districts "distrito" questions offer.
+ENTIDAD_DEPARTAMENTO = env("ENTIDAD_DEPARTAMENTO", default="15")
+# Attachments: allowed size of one file and of all files of one request.
+ADJUNTO_MAX_BYTES = env.int("ADJUNTO_MAX_BYTES", default=10 * 1024 * 1024)
+SOLICITUD_ADJUNTOS_MAX_BYTES = env.int("SOLICITUD_ADJUNTOS_MAX_BYTES", default=25 * 1024 * 1024)
 
 # --- Security ------------------------------------------------------------------
 

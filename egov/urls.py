@@ -18,6 +18,7 @@ urlpatterns = [
     path("salud/", views.salud, name="salud"),
     path("cuenta/", include("allauth.urls")),
     path("", include("ciudadanos.urls")),
+    path("", include("tramites.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -47,8 +47,21 @@
     prov.addEventListener("change", function () { cargar(dist, prov.value); });
   }
 
+  // A second click on "Enviar" while the first is on its way does nothing (the
+  // server also ignores a repeated submission).
+  function evitarDobleEnvio() {
+    document.querySelectorAll("[data-evitar-doble-envio]").forEach(function (boton) {
+      boton.form.addEventListener("submit", function (evento) {
+        if (boton.form.dataset.enviado) { evento.preventDefault(); return; }
+        boton.form.dataset.enviado = "1";
+        boton.setAttribute("aria-disabled", "true");
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     enfocarResumenErrores();
+    evitarDobleEnvio();
     mejorarUbigeo();
   });
 })();

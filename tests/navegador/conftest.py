@@ -44,7 +44,6 @@ def browser_context_args(browser_context_args):
         **browser_context_args,
         "locale": "es-PE",
         "timezone_id": "America/Lima",
-        "viewport": {"width": 1280, "height": 800},
     }
 
 

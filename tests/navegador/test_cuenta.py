@@ -6,9 +6,10 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import Error as ErrorPlaywright
 from playwright.sync_api import expect
 
-from tests.factories import CLAVE, PerfilFactory, UsuarioFactory
+from tests.factories import CLAVE, UsuarioFactory
 
 pytestmark = pytest.mark.navegador
 
@@ -81,6 +82,20 @@ def _ver_perfil_completo(page):
     expect(principal).to_contain_text("Miraflores, Lima, Lima")
 
 
+def _vigilar_consola(page):
+    """Collects what the browser reports as broken: script errors, resources
+    blocked by the Content-Security-Policy, failed loads."""
+    errores = []
+    page.on("pageerror", lambda error: errores.append(f"pageerror: {error}"))
+    page.on(
+        "console",
+        lambda mensaje: (
+            errores.append(f"console: {mensaje.text} {mensaje.location}") if mensaje.type == "error" else None
+        ),
+    )
+    return errores
+
+
 def _enlace_de_confirmacion(para):
     correos = [m for m in mail.outbox if para in m.to]
     assert len(correos) == 1, [m.subject for m in mail.outbox]
@@ -94,6 +109,7 @@ def _enlace_de_confirmacion(para):
 
 def test_registro_confirmacion_perfil_salida_y_entrada(page, servidor, mailoutbox):
     correo = "chaska.quispe@example.pe"
+    errores = _vigilar_consola(page)
 
     page.goto(f"{servidor}/")
     page.get_by_role("link", name="Crear una cuenta").click()
@@ -133,12 +149,15 @@ def test_registro_confirmacion_perfil_salida_y_entrada(page, servidor, mailoutbo
     page.locator("main form button[type=submit]").first.click()
     expect(page).to_have_url(f"{servidor}/cuenta/perfil/")
     expect(page.locator("main")).to_contain_text("Miraflores, Lima, Lima")
+    assert errores == []
 
 
 # --- 2. The same profile, without JavaScript -----------------------------------
 
 
-def test_perfil_sin_javascript_con_botones_mostrar(new_context, servidor, ciudadano, iniciar_sesion):
+def test_perfil_sin_javascript_con_botones_mostrar(
+    new_context, servidor, ciudadano, iniciar_sesion
+):
     page = new_context(java_script_enabled=False).new_page()
     iniciar_sesion(page, ciudadano.email)
     page.goto(f"{servidor}/cuenta/perfil/editar/")
@@ -245,7 +264,9 @@ def test_formularios_de_cuenta_con_errores_sin_violaciones_axe(
     revisar_accesibilidad(page, "inicio de sesión con errores")
 
 
-def test_perfil_sin_violaciones_axe(page, servidor, ciudadano, iniciar_sesion, revisar_accesibilidad):
+def test_perfil_sin_violaciones_axe(
+    page, servidor, ciudadano, iniciar_sesion, revisar_accesibilidad
+):
     iniciar_sesion(page, ciudadano.email)
 
     page.goto(f"{servidor}/cuenta/perfil/editar/")
@@ -296,9 +317,7 @@ def test_activar_verificacion_en_dos_pasos_sin_violaciones_axe(
     revisar_accesibilidad(page, "activar aplicación de autenticación, código errado")
 
 
-def test_personal_sin_doble_factor_va_a_activarlo(
-    page, servidor, transactional_db, iniciar_sesion
-):
+def test_personal_sin_doble_factor_va_a_activarlo(page, servidor, transactional_db, iniciar_sesion):
     personal = UsuarioFactory(is_staff=True)
     iniciar_sesion(page, personal.email)
     page.goto(f"{servidor}/admin/")
@@ -312,7 +331,9 @@ def test_personal_sin_doble_factor_va_a_activarlo(
 
 def _sin_desplazamiento_horizontal(page, descripcion):
     ancho = page.evaluate("() => document.documentElement.scrollWidth")
-    assert ancho <= 320, f"{descripcion}: la página mide {ancho}px de ancho en una pantalla de 320px"
+    assert ancho <= 320, (
+        f"{descripcion}: la página mide {ancho}px de ancho en una pantalla de 320px"
+    )
 
 
 def test_sin_desplazamiento_horizontal_a_320px(new_context, servidor, ciudadano, iniciar_sesion):
@@ -339,7 +360,7 @@ def test_primer_tab_enfoca_el_enlace_para_saltar_al_contenido(page, servidor):
     page.keyboard.press("Tab")
     salto = page.get_by_role("link", name="Saltar al contenido principal")
     expect(salto).to_be_focused()
-    expect(salto).to_be_visible()
+    expect(salto).to_be_in_viewport()
     page.keyboard.press("Enter")
     expect(page).to_have_url(f"{servidor}/#contenido")
     expect(page.locator("#contenido")).to_be_focused()
@@ -350,7 +371,7 @@ def test_primer_tab_enfoca_el_enlace_para_saltar_al_contenido(page, servidor):
 
 def test_inicio_pesa_menos_de_100_kb(page, servidor):
     respuestas = []
-    page.on("response", respuestas.append)
+    page.on("response", lambda respuesta: respuestas.append(respuesta))
     page.goto(f"{servidor}/")
     page.wait_for_load_state("networkidle")
 
@@ -358,7 +379,7 @@ def test_inicio_pesa_menos_de_100_kb(page, servidor):
     for respuesta in respuestas:
         try:
             tamanos[respuesta.url] = len(respuesta.body())
-        except Exception:  # redirects have no body
+        except ErrorPlaywright:  # redirects have no body
             tamanos[respuesta.url] = 0
     total = sum(tamanos.values())
     assert any(url.endswith(".css") for url in tamanos), tamanos

@@ -1,7 +1,11 @@
 """Prints the current two-factor code of the demo staff accounts, for people
 trying the portal locally without an authenticator app."""
 
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+from allauth.mfa.totp.internal.auth import (
+    format_hotp_value,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 

@@ -1,0 +1,183 @@
+"""Reads about procedures and requests, and the access functions that decide
+who may see what. Every object a citizen reaches is fetched here, scoped by
+owner (or by office, for staff): a guessed id gives 404, never someone else's data."""
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .declaraciones import campo_formulario, normalizar_busqueda, respuesta_inicial
+from .models import Adjunto, Estado, Evento, Observacion, Solicitud, Tramite
+
+# --- Catalog -----------------------------------------------------------------------------
+
+
+def tramites_publicos(*, texto: str = "", oficina: str = "", calificacion: str = "") -> QuerySet:
+    consulta = Tramite.objects.filter(activo=True).select_related(
+        "oficina_recepcion", "oficina_resolucion"
+    )
+    for palabra in normalizar_busqueda(texto).split():
+        consulta = consulta.filter(busqueda__contains=palabra)
+    if oficina:
+        consulta = consulta.filter(
+            Q(oficina_recepcion__sigla=oficina) | Q(oficina_resolucion__sigla=oficina)
+        )
+    if calificacion:
+        consulta = consulta.filter(calificacion=calificacion)
+    return consulta.order_by("nombre")
+
+
+def tramite_publico(*, slug: str) -> Tramite:
+    tramite = (
+        Tramite.objects.filter(slug=slug, activo=True)
+        .select_related("oficina_recepcion", "oficina_resolucion")
+        .prefetch_related("campos", "adjuntos_requeridos")
+        .first()
+    )
+    if tramite is None:
+        raise Http404
+    return tramite
+
+
+# --- Access ------------------------------------------------------------------------------
+
+
+def puede_gestionar(*, usuario, solicitud: Solicitud) -> bool:
+    """Staff of the office that receives or resolves the procedure (or a superuser)."""
+    if not (usuario and usuario.is_authenticated and usuario.is_active and usuario.is_staff):
+        return False
+    if usuario.is_superuser:
+        return True
+    tramite = solicitud.tramite
+    return usuario.oficinas.filter(
+        pk__in=[tramite.oficina_recepcion_id, tramite.oficina_resolucion_id]
+    ).exists()
+
+
+def puede_ver(*, usuario, solicitud: Solicitud) -> bool:
+    if not (usuario and usuario.is_authenticated):
+        return False
+    if solicitud.ciudadano_id == usuario.pk:
+        return True
+    return solicitud.estado != Estado.BORRADOR and puede_gestionar(usuario=usuario, solicitud=solicitud)
+
+
+def _de(ciudadano) -> QuerySet:
+    return Solicitud.objects.filter(ciudadano=ciudadano).select_related("tramite")
+
+
+def borrador_de_ciudadano(*, ciudadano, uuid) -> Solicitud:
+    solicitud = (
+        _de(ciudadano)
+        .filter(uuid=uuid, estado=Estado.BORRADOR)
+        .prefetch_related("tramite__campos", "tramite__adjuntos_requeridos", "adjuntos")
+        .first()
+    )
+    if solicitud is None:
+        raise Http404
+    return solicitud
+
+
+def solicitud_de_ciudadano(*, ciudadano, expediente: str) -> Solicitud:
+    """A filed request of this citizen with everything its page shows, in a
+    fixed number of queries."""
+    solicitud = (
+        _de(ciudadano)
+        .filter(expediente=expediente)
+        .select_related("tramite__oficina_resolucion", "asignado_a")
+        .prefetch_related(
+            "tramite__campos",
+            "tramite__adjuntos_requeridos",
+            Prefetch("adjuntos", queryset=Adjunto.objects.filter(vigente=True).select_related("requerido")),
+            Prefetch("eventos", queryset=Evento.objects.select_related("actor")),
+            Prefetch("observaciones", queryset=Observacion.objects.all()),
+        )
+        .first()
+    )
+    if solicitud is None:
+        raise Http404
+    return solicitud
+
+
+def solicitudes_de_ciudadano(*, ciudadano) -> QuerySet:
+    return _de(ciudadano).order_by("-actualizado_en")
+
+
+def adjunto_accesible(*, usuario, uuid) -> Adjunto:
+    adjunto = (
+        Adjunto.objects.filter(uuid=uuid)
+        .select_related("solicitud__tramite")
+        .first()
+    )
+    if adjunto is None or not puede_ver(usuario=usuario, solicitud=adjunto.solicitud):
+        raise Http404
+    return adjunto
+
+
+# --- Filing steps ----------------------------------------------------------------------------
+
+
+def pasos(*, solicitud: Solicitud) -> list[str]:
+    tramite = solicitud.tramite
+    lista = [campo.nombre for campo in tramite.campos.all()]
+    if tramite.adjuntos_requeridos.all():
+        lista.append("adjuntos")
+    if tramite.tasa:
+        lista.append("pago")
+    lista.append("revisar")
+    return lista
+
+
+def solicitud_faltantes(*, solicitud: Solicitud) -> list[tuple[str, str]]:
+    """What still stops the request from being filed, as (step, message).
+    Stored answers are validated again against the current declaration."""
+    faltantes = []
+    for campo in solicitud.tramite.campos.all():
+        valor = solicitud.respuestas.get(campo.nombre, "")
+        campo_form = campo_formulario(campo)
+        try:
+            inicial = respuesta_inicial(campo, valor)
+            dato = campo_form.widget.decompress(inicial) if hasattr(campo_form.widget, "decompress") else inicial
+            campo_form.clean(dato if dato is not None else "")
+        except Exception:  # noqa: BLE001 - ValidationError of any field type
+            faltantes.append((campo.nombre, _("Responde: %(pregunta)s") % {"pregunta": campo.etiqueta}))
+    presentes = {a.requerido_id for a in solicitud.adjuntos.all() if a.vigente}
+    for requerido in solicitud.tramite.adjuntos_requeridos.all():
+        if requerido.obligatorio and requerido.pk not in presentes:
+            faltantes.append(("adjuntos", _("Adjunta: %(documento)s") % {"documento": requerido.nombre}))
+    tasa = solicitud.tramite.tasa
+    if tasa and (not solicitud.pago_numero or solicitud.pago_monto != tasa):
+        faltantes.append(("pago", _("Registra el pago de S/ %(monto)s.") % {"monto": tasa}))
+    return faltantes
+
+
+PROXIMA_ACCION = {
+    Estado.BORRADOR: gettext_lazy("Completa y envía tu solicitud."),
+    Estado.PRESENTADA: gettext_lazy("Nada por ahora: la oficina revisará tu solicitud."),
+    Estado.EN_EVALUACION: gettext_lazy("Nada por ahora: tu solicitud está en evaluación."),
+    Estado.OBSERVADA: gettext_lazy("Subsana la observación antes del plazo."),
+    Estado.APROBADA: gettext_lazy("Tu solicitud fue aprobada."),
+    Estado.DENEGADA: gettext_lazy("Puedes presentar un recurso dentro de 15 días hábiles."),
+    Estado.DESISTIDA: gettext_lazy("Ninguna: desististe de esta solicitud."),
+    Estado.NO_PRESENTADA: gettext_lazy("Ninguna: puedes presentar una nueva solicitud."),
+}
+
+
+def solicitud_de_ciudadano_por_uuid(*, ciudadano, uuid) -> Solicitud:
+    solicitud = _de(ciudadano).filter(uuid=uuid).first()
+    if solicitud is None:
+        raise Http404
+    return solicitud
+
+
+def mis_solicitudes(*, ciudadano) -> QuerySet:
+    """The citizen's requests for "Mis trámites", with the pending observation
+    of each (a fixed number of queries however many there are)."""
+    return solicitudes_de_ciudadano(ciudadano=ciudadano).prefetch_related(
+        Prefetch(
+            "observaciones",
+            queryset=Observacion.objects.filter(subsanada_en__isnull=True),
+            to_attr="observaciones_pendientes",
+        )
+    )

@@ -1,0 +1,426 @@
+"""
+Every write about requests. State changes go through one path (`_transicionar`
+on a row locked with select_for_update): it checks the transition is allowed for
+the actor, writes the state and an Evento, and schedules the citizen's notice
+for after the commit. Nothing else writes Solicitud.estado.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ciudadanos import services as ciudadanos_services
+
+from . import selectors
+from .archivos import ArchivoRevisado
+from .models import (
+    Adjunto,
+    AdjuntoRequerido,
+    ContadorExpediente,
+    Estado,
+    Evento,
+    Observacion,
+    Solicitud,
+    TipoEvento,
+    Tramite,
+)
+from .plazos import Calendario
+
+DIAS_PARA_SUBSANAR = 2
+
+
+class TransicionNoPermitida(Exception):
+    """The action is not possible now, or not for this person. The message is
+    meant for the person who tried."""
+
+
+class SolicitudIncompleta(Exception):
+    def __init__(self, faltantes):
+        self.faltantes = faltantes
+        super().__init__(_("La solicitud está incompleta."))
+
+
+@dataclass(frozen=True)
+class Transicion:
+    origen: frozenset
+    destino: str
+    evento: str
+    quien: str  # "ciudadano", "personal" or "sistema"
+
+
+TRANSICIONES = {
+    "presentar": Transicion(
+        frozenset({Estado.BORRADOR}), Estado.PRESENTADA, TipoEvento.PRESENTADA, "ciudadano"
+    ),
+    "aprobar_automatica": Transicion(
+        frozenset({Estado.PRESENTADA}), Estado.APROBADA, TipoEvento.APROBACION_AUTOMATICA, "sistema"
+    ),
+    "tomar": Transicion(
+        frozenset({Estado.PRESENTADA}), Estado.EN_EVALUACION, TipoEvento.TOMADA, "personal"
+    ),
+    "observar": Transicion(
+        frozenset({Estado.PRESENTADA, Estado.EN_EVALUACION}),
+        Estado.OBSERVADA,
+        TipoEvento.OBSERVADA,
+        "personal",
+    ),
+    "subsanar": Transicion(
+        frozenset({Estado.OBSERVADA}), Estado.EN_EVALUACION, TipoEvento.SUBSANADA, "ciudadano"
+    ),
+    "aprobar": Transicion(
+        frozenset({Estado.EN_EVALUACION}), Estado.APROBADA, TipoEvento.APROBADA, "personal"
+    ),
+    "denegar": Transicion(
+        frozenset({Estado.EN_EVALUACION}), Estado.DENEGADA, TipoEvento.DENEGADA, "personal"
+    ),
+    "desistir": Transicion(
+        frozenset({Estado.PRESENTADA, Estado.EN_EVALUACION, Estado.OBSERVADA}),
+        Estado.DESISTIDA,
+        TipoEvento.DESISTIDA,
+        "ciudadano",
+    ),
+    "no_presentar": Transicion(
+        frozenset({Estado.OBSERVADA}), Estado.NO_PRESENTADA, TipoEvento.NO_PRESENTADA, "sistema"
+    ),
+}
+
+
+def _hoy() -> datetime.date:
+    return timezone.localdate()
+
+
+def _bloquear(solicitud_id: int) -> Solicitud:
+    return (
+        Solicitud.objects.select_for_update(of=("self",))
+        .select_related("tramite", "ciudadano")
+        .get(pk=solicitud_id)
+    )
+
+
+def _autorizar(solicitud: Solicitud, transicion: Transicion, actor) -> None:
+    if transicion.quien == "ciudadano":
+        permitido = actor is not None and actor.pk == solicitud.ciudadano_id
+    elif transicion.quien == "personal":
+        permitido = actor is not None and selectors.puede_gestionar(usuario=actor, solicitud=solicitud)
+    else:
+        permitido = actor is None
+    if not permitido:
+        raise TransicionNoPermitida(_("No tienes permiso para hacer esto con esta solicitud."))
+
+
+def _transicionar(solicitud: Solicitud, accion: str, actor, nota: str = "") -> Evento:
+    """Applies an action to a request already locked by the caller."""
+    transicion = TRANSICIONES[accion]
+    _autorizar(solicitud, transicion, actor)
+    if solicitud.estado not in transicion.origen:
+        raise TransicionNoPermitida(
+            _("No se puede hacer esto: la solicitud está «%(estado)s».")
+            % {"estado": solicitud.get_estado_display()}
+        )
+    anterior = solicitud.estado
+    solicitud.estado = transicion.destino
+    if transicion.destino in (Estado.APROBADA, Estado.DENEGADA):
+        solicitud.decidida_en = timezone.now()
+    solicitud.save()
+    evento = Evento.objects.create(
+        solicitud=solicitud,
+        tipo=transicion.evento,
+        actor=actor,
+        estado_anterior=anterior,
+        estado_nuevo=transicion.destino,
+        nota=nota,
+    )
+    _notificar(solicitud, evento)
+    return evento
+
+
+def _notificar(solicitud: Solicitud, evento: Evento) -> None:
+    contexto = {"solicitud": solicitud, "evento": evento, "tramite": solicitud.tramite}
+    asunto = render_to_string("tramites/avisos/asunto.txt", contexto).strip()
+    cuerpo = render_to_string("tramites/avisos/cuerpo.txt", contexto).strip()
+    ciudadanos_services.aviso_depositar(
+        usuario=solicitud.ciudadano,
+        asunto=" ".join(asunto.split()),
+        cuerpo=cuerpo,
+        enlace=solicitud.get_absolute_url(),
+    )
+
+
+# --- Drafts ---------------------------------------------------------------------------
+
+
+def borrador_iniciar(*, ciudadano, tramite: Tramite) -> Solicitud:
+    """The citizen's open draft of this procedure, created if there is none
+    (a double click never makes two)."""
+    existente = Solicitud.objects.filter(
+        ciudadano=ciudadano, tramite=tramite, estado=Estado.BORRADOR
+    ).first()
+    if existente:
+        return existente
+    try:
+        with transaction.atomic():
+            solicitud = Solicitud.objects.create(ciudadano=ciudadano, tramite=tramite)
+            Evento.objects.create(
+                solicitud=solicitud, tipo=TipoEvento.CREADA, actor=ciudadano,
+                estado_nuevo=Estado.BORRADOR,
+            )
+            return solicitud
+    except IntegrityError:
+        return Solicitud.objects.get(ciudadano=ciudadano, tramite=tramite, estado=Estado.BORRADOR)
+
+
+def _editable(solicitud: Solicitud) -> None:
+    if solicitud.estado not in (Estado.BORRADOR, Estado.OBSERVADA):
+        raise TransicionNoPermitida(
+            _("Esta solicitud ya fue presentada y no se puede modificar.")
+        )
+
+
+def borrador_responder(*, solicitud: Solicitud, respuestas: dict) -> Solicitud:
+    """Saves answers (already cleaned and serialised) into the draft."""
+    with transaction.atomic():
+        solicitud = _bloquear(solicitud.pk)
+        _editable(solicitud)
+        solicitud.respuestas = {**solicitud.respuestas, **respuestas}
+        solicitud.save(update_fields=["respuestas", "actualizado_en"])
+    return solicitud
+
+
+def borrador_pago_registrar(
+    *, solicitud: Solicitud, canal: str, numero: str, fecha: datetime.date, monto: Decimal
+) -> Solicitud:
+    with transaction.atomic():
+        solicitud = _bloquear(solicitud.pk)
+        _editable(solicitud)
+        solicitud.pago_canal = canal
+        solicitud.pago_numero = numero
+        solicitud.pago_fecha = fecha
+        solicitud.pago_monto = monto
+        solicitud.save(
+            update_fields=["pago_canal", "pago_numero", "pago_fecha", "pago_monto", "actualizado_en"]
+        )
+    return solicitud
+
+
+class LimiteAdjuntosExcedido(Exception):
+    pass
+
+
+def adjunto_agregar(
+    *, solicitud: Solicitud, requerido: AdjuntoRequerido | None, revisado: ArchivoRevisado,
+    max_total: int,
+) -> Adjunto:
+    """Stores a checked file under a random name. For a required document, a
+    new file replaces the previous one (kept for the record once filed)."""
+    with transaction.atomic():
+        solicitud = _bloquear(solicitud.pk)
+        _editable(solicitud)
+        vigentes = Adjunto.objects.filter(solicitud=solicitud, vigente=True)
+        reemplazados = vigentes.filter(requerido=requerido) if requerido else vigentes.none()
+        total = sum(a.tamano for a in vigentes.exclude(pk__in=reemplazados)) + len(revisado.contenido)
+        if total > max_total:
+            raise LimiteAdjuntosExcedido()
+        for anterior in reemplazados:
+            if solicitud.estado == Estado.BORRADOR:
+                anterior.archivo.delete(save=False)
+                anterior.delete()
+            else:
+                anterior.vigente = False
+                anterior.save(update_fields=["vigente"])
+        adjunto = Adjunto(
+            solicitud=solicitud,
+            requerido=requerido,
+            nombre_original=revisado.nombre,
+            tipo_mime=revisado.tipo_mime,
+            tamano=len(revisado.contenido),
+            sha256=revisado.sha256,
+        )
+        adjunto.archivo.save(f"x.{revisado.extension}", ContentFile(revisado.contenido), save=False)
+        try:
+            adjunto.save()
+        except Exception:
+            adjunto.archivo.delete(save=False)
+            raise
+    return adjunto
+
+
+def adjunto_quitar(*, solicitud: Solicitud, adjunto: Adjunto) -> None:
+    with transaction.atomic():
+        solicitud = _bloquear(solicitud.pk)
+        if solicitud.estado != Estado.BORRADOR:
+            raise TransicionNoPermitida(_("Solo puedes quitar documentos de un borrador."))
+        adjunto.archivo.delete(save=False)
+        adjunto.delete()
+
+
+def borrador_eliminar(*, solicitud: Solicitud, ciudadano) -> None:
+    with transaction.atomic():
+        solicitud = _bloquear(solicitud.pk)
+        if solicitud.estado != Estado.BORRADOR or solicitud.ciudadano_id != ciudadano.pk:
+            raise TransicionNoPermitida(_("Solo puedes eliminar tus borradores."))
+        for adjunto in solicitud.adjuntos.all():
+            adjunto.archivo.delete(save=False)
+        solicitud.delete()
+
+
+# --- Filing -------------------------------------------------------------------------------
+
+
+def _expediente_siguiente(anio: int) -> str:
+    ContadorExpediente.objects.bulk_create([ContadorExpediente(anio=anio)], ignore_conflicts=True)
+    contador = ContadorExpediente.objects.select_for_update().get(anio=anio)
+    contador.ultimo += 1
+    contador.save(update_fields=["ultimo"])
+    return f"EXP-{anio}-{contador.ultimo:06d}"
+
+
+def _solicitante(ciudadano) -> dict:
+    perfil = ciudadano.perfil
+    return {
+        "tipo_documento": perfil.tipo_documento,
+        "numero_documento": perfil.numero_documento,
+        "nombre_completo": perfil.nombre_completo,
+        "correo": ciudadano.email,
+        "telefono": perfil.telefono,
+        "direccion": perfil.direccion,
+        "ubigeo": perfil.ubigeo,
+    }
+
+
+def solicitud_presentar(*, solicitud: Solicitud, ciudadano, declaracion_jurada: bool) -> Solicitud:
+    """Files a complete draft: expediente number, exact filing time, due date
+    in business days; automatic-approval procedures are approved at once.
+    Filing the same draft twice returns the request already filed."""
+    with transaction.atomic():
+        solicitud = _bloquear(solicitud.pk)
+        if solicitud.ciudadano_id != ciudadano.pk:
+            raise TransicionNoPermitida(_("No tienes permiso para hacer esto con esta solicitud."))
+        if solicitud.estado != Estado.BORRADOR:
+            return solicitud  # a double click or a resubmitted form
+        faltantes = selectors.solicitud_faltantes(solicitud=solicitud)
+        if not declaracion_jurada:
+            faltantes.append(
+                ("revisar", _("Marca la declaración jurada para poder enviar la solicitud."))
+            )
+        if faltantes:
+            raise SolicitudIncompleta(faltantes)
+        ahora = timezone.now()
+        local = timezone.localtime(ahora)
+        solicitud.expediente = _expediente_siguiente(local.year)
+        solicitud.presentada_en = ahora
+        solicitud.declaracion_jurada = True
+        solicitud.solicitante = _solicitante(solicitud.ciudadano)
+        tramite = solicitud.tramite
+        solicitud.fecha_limite = Calendario().vencimiento(local.date(), tramite.plazo_dias)
+        _transicionar(solicitud, "presentar", ciudadano)
+        if tramite.es_automatica:
+            solicitud.fecha_limite = None
+            _transicionar(solicitud, "aprobar_automatica", None)
+    return solicitud
+
+
+# --- After filing ---------------------------------------------------------------------------
+
+
+def solicitud_tomar(*, solicitud: Solicitud, servidor) -> Solicitud:
+    with transaction.atomic():
+        solicitud = _bloquear(solicitud.pk)
+        if solicitud.asignado_id and solicitud.asignado_id != servidor.pk:
+            raise TransicionNoPermitida(
+                _("%(quien)s ya tomó esta solicitud.") % {"quien": solicitud.asignado_a}
+            )
+        _transicionar(solicitud, "tomar", servidor)
+        solicitud.asignado_a = servidor
+        solicitud.save(update_fields=["asignado_a", "actualizado_en"])
+    return solicitud
+
+
+def solicitud_observar(*, solicitud: Solicitud, servidor, mensaje: str) -> Observacion:
+    """Asks the citizen to correct something: 2 business days to do it; the
+    request's own deadline is paused meanwhile (art. 136, TUO Ley 27444)."""
+    mensaje = (mensaje or "").strip()
+    if not mensaje:
+        raise TransicionNoPermitida(_("Escribe qué debe subsanar el ciudadano."))
+    with transaction.atomic():
+        solicitud = _bloquear(solicitud.pk)
+        plazo = Calendario().vencimiento(_hoy(), DIAS_PARA_SUBSANAR)
+        observacion = Observacion.objects.create(
+            solicitud=solicitud, mensaje=mensaje, creada_por=servidor, plazo=plazo
+        )
+        _transicionar(solicitud, "observar", servidor, nota=mensaje)
+    return observacion
+
+
+def solicitud_subsanar(
+    *, solicitud: Solicitud, ciudadano, respuestas: dict | None = None,
+    archivos: list[tuple[AdjuntoRequerido | None, ArchivoRevisado]] = (), max_total: int = 0,
+    nota: str = "",
+) -> Solicitud:
+    """The citizen answers the observation within its deadline, with corrected
+    answers and new or replacing documents, all or nothing: evaluation resumes
+    and the due date moves by the business days it was paused."""
+    with transaction.atomic():
+        solicitud = _bloquear(solicitud.pk)
+        if solicitud.ciudadano_id != getattr(ciudadano, "pk", None):
+            raise TransicionNoPermitida(_("No tienes permiso para hacer esto con esta solicitud."))
+        if respuestas:
+            borrador_responder(solicitud=solicitud, respuestas=respuestas)
+        for requerido, revisado in archivos:
+            adjunto_agregar(
+                solicitud=solicitud, requerido=requerido, revisado=revisado, max_total=max_total
+            )
+        solicitud.refresh_from_db()
+        observacion = solicitud.observaciones.filter(subsanada_en__isnull=True).last()
+        hoy = _hoy()
+        if observacion is None:
+            raise TransicionNoPermitida(_("Esta solicitud no tiene observaciones pendientes."))
+        if hoy > observacion.plazo:
+            raise TransicionNoPermitida(
+                _("El plazo para subsanar venció el %(fecha)s.")
+                % {"fecha": observacion.plazo.strftime("%d/%m/%Y")}
+            )
+        calendario = Calendario()
+        pausa = calendario.entre(timezone.localtime(observacion.creada_en).date(), hoy)
+        if solicitud.fecha_limite and pausa:
+            solicitud.fecha_limite = calendario.sumar(solicitud.fecha_limite, pausa)
+        observacion.subsanada_en = timezone.now()
+        observacion.save(update_fields=["subsanada_en"])
+        _transicionar(solicitud, "subsanar", ciudadano, nota=nota)
+    return solicitud
+
+
+def solicitud_desistir(*, solicitud: Solicitud, ciudadano, motivo: str = "") -> Solicitud:
+    with transaction.atomic():
+        solicitud = _bloquear(solicitud.pk)
+        _transicionar(solicitud, "desistir", ciudadano, nota=motivo)
+    return solicitud
+
+
+def solicitud_aprobar(*, solicitud: Solicitud, servidor, nota: str = "") -> Solicitud:
+    with transaction.atomic():
+        solicitud = _bloquear(solicitud.pk)
+        _transicionar(solicitud, "aprobar", servidor, nota=nota)
+    return solicitud
+
+
+def solicitud_denegar(*, solicitud: Solicitud, servidor, motivo: str) -> Solicitud:
+    motivo = (motivo or "").strip()
+    if not motivo:
+        raise TransicionNoPermitida(_("Escribe el motivo de la denegatoria."))
+    with transaction.atomic():
+        solicitud = _bloquear(solicitud.pk)
+        _transicionar(solicitud, "denegar", servidor, nota=motivo)
+    return solicitud
+
+
+def solicitud_no_presentar(*, solicitud: Solicitud) -> Solicitud:
+    with transaction.atomic():
+        solicitud = _bloquear(solicitud.pk)
+        _transicionar(solicitud, "no_presentar", None, nota=_("No se subsanó dentro del plazo."))
+    return solicitud

@@ -1,0 +1,493 @@
+import functools
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.files.uploadhandler import MemoryFileUploadHandler, TemporaryFileUploadHandler
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods
+
+from ciudadanos import selectors as ciudadanos_selectors
+
+from . import selectors, services
+from .archivos import LimiteCargaUploadHandler, archivo_revisar
+from .declaraciones import TipoCampo, respuesta_inicial, respuesta_mostrar, respuesta_serializar
+from .forms import (
+    BusquedaForm,
+    DeclaracionForm,
+    DesistirForm,
+    PagoForm,
+    oficinas_activas,
+    pregunta_form,
+    respuestas_form,
+)
+from .models import Estado
+
+ACEPTA = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+
+
+# --- Public catalog ------------------------------------------------------------------------
+
+
+def catalogo(request):
+    oficinas = list(oficinas_activas())
+    form = BusquedaForm(request.GET or None, oficinas=oficinas)
+    filtros = form.cleaned_data if form.is_valid() else {}
+    consulta = selectors.tramites_publicos(
+        texto=filtros.get("q", ""),
+        oficina=filtros.get("oficina", ""),
+        calificacion=filtros.get("calificacion", ""),
+    )
+    pagina = Paginator(consulta, 10).get_page(request.GET.get("pagina"))
+    parametros = request.GET.copy()
+    parametros.pop("pagina", None)
+    return render(
+        request,
+        "tramites/catalogo.html",
+        {"form": form, "pagina": pagina, "parametros": parametros.urlencode(), "filtros": filtros},
+    )
+
+
+def detalle(request, slug):
+    tramite = selectors.tramite_publico(slug=slug)
+    return render(request, "tramites/detalle.html", {"tramite": tramite})
+
+
+# --- Filing ---------------------------------------------------------------------------------
+
+
+def perfil_requerido(vista):
+    """Login, and a complete identity profile: a request needs to know who files it."""
+
+    @functools.wraps(vista)
+    @login_required
+    def envoltura(request, *args, **kwargs):
+        if not ciudadanos_selectors.perfil_completo(usuario=request.user):
+            messages.info(
+                request,
+                _("Antes de presentar un trámite completa tu perfil: te lo pedimos una sola vez."),
+            )
+            return redirect(f"{reverse('ciudadanos:perfil_editar')}?next={request.path}")
+        return vista(request, *args, **kwargs)
+
+    return envoltura
+
+
+def subida_limitada(vista):
+    """Installs the size-limiting upload handler before Django reads the body
+    (so the CSRF check is done by the view itself, after that)."""
+
+    @functools.wraps(vista)
+    def envoltura(request, *args, **kwargs):
+        request.upload_handlers = [
+            LimiteCargaUploadHandler(
+                request,
+                max_archivo=settings.ADJUNTO_MAX_BYTES,
+                max_total=settings.SOLICITUD_ADJUNTOS_MAX_BYTES,
+            ),
+            MemoryFileUploadHandler(request),
+            TemporaryFileUploadHandler(request),
+        ]
+        return csrf_protect(vista)(request, *args, **kwargs)
+
+    return csrf_exempt(envoltura)
+
+
+@perfil_requerido
+@require_http_methods(["GET", "POST"])
+def iniciar(request, slug):
+    tramite = selectors.tramite_publico(slug=slug)
+    solicitud = services.borrador_iniciar(ciudadano=request.user, tramite=tramite)
+    return redirect(_siguiente_pendiente(solicitud))
+
+
+def _url_paso(solicitud, paso, volver=False):
+    url = reverse(
+        "tramites:paso",
+        kwargs={"slug": solicitud.tramite.slug, "uuid": solicitud.uuid, "paso": paso},
+    )
+    return f"{url}?volver=revisar" if volver else url
+
+
+def _siguiente_pendiente(solicitud):
+    pendientes = {paso for paso, _m in selectors.solicitud_faltantes(solicitud=solicitud)}
+    for paso in selectors.pasos(solicitud=solicitud):
+        if paso in pendientes:
+            return _url_paso(solicitud, paso)
+    return _url_paso(solicitud, "revisar")
+
+
+@perfil_requerido
+def borrador(request, uuid):
+    solicitud = selectors.solicitud_de_ciudadano_por_uuid(ciudadano=request.user, uuid=uuid)
+    if not solicitud.es_borrador:
+        return redirect(solicitud)
+    solicitud = selectors.borrador_de_ciudadano(ciudadano=request.user, uuid=uuid)
+    return redirect(_siguiente_pendiente(solicitud))
+
+
+@subida_limitada
+@perfil_requerido
+@never_cache
+def paso(request, slug, uuid, paso):
+    propia = selectors.solicitud_de_ciudadano_por_uuid(ciudadano=request.user, uuid=uuid)
+    if not propia.es_borrador:
+        # Back button or a resubmitted form after filing: show what was filed.
+        return redirect(propia)
+    solicitud = selectors.borrador_de_ciudadano(ciudadano=request.user, uuid=uuid)
+    if solicitud.tramite.slug != slug:
+        raise Http404
+    lista = selectors.pasos(solicitud=solicitud)
+    if paso not in lista:
+        raise Http404
+    indice = lista.index(paso)
+    volver = request.GET.get("volver") == "revisar"
+    contexto = {
+        "solicitud": solicitud,
+        "tramite": solicitud.tramite,
+        "paso_numero": indice + 1,
+        "pasos_total": len(lista),
+        "atras": (
+            _url_paso(solicitud, "revisar") if volver
+            else _url_paso(solicitud, lista[indice - 1]) if indice
+            else solicitud.tramite.get_absolute_url()
+        ),
+    }
+    siguiente = _url_paso(solicitud, "revisar") if volver else (
+        _url_paso(solicitud, lista[indice + 1]) if indice + 1 < len(lista) else None
+    )
+    if paso == "adjuntos":
+        return _paso_adjuntos(request, solicitud, contexto, siguiente)
+    if paso == "pago":
+        return _paso_pago(request, solicitud, contexto, siguiente)
+    if paso == "revisar":
+        return _paso_revisar(request, solicitud, contexto)
+    campo = next(c for c in solicitud.tramite.campos.all() if c.nombre == paso)
+    return _paso_pregunta(request, solicitud, campo, contexto, siguiente)
+
+
+def _dato_del_perfil(usuario, campo):
+    if campo.dato_perfil == "email":
+        return usuario.email
+    perfil = ciudadanos_selectors.perfil_de_usuario(usuario=usuario)
+    if perfil is None or not campo.dato_perfil:
+        return None
+    valor = getattr(perfil, campo.dato_perfil, None)
+    if campo.tipo == TipoCampo.DISTRITO and valor and not valor.startswith(settings.ENTIDAD_DEPARTAMENTO):
+        return None
+    return valor
+
+
+def _paso_pregunta(request, solicitud, campo, contexto, siguiente):
+    if request.method == "POST":
+        form = pregunta_form(campo, data=request.POST)
+        if form.is_valid():
+            services.borrador_responder(
+                solicitud=solicitud,
+                respuestas={campo.nombre: respuesta_serializar(form.cleaned_data[campo.nombre])},
+            )
+            return redirect(siguiente)
+        estado = 400
+    else:
+        guardada = solicitud.respuestas.get(campo.nombre)
+        inicial = (
+            respuesta_inicial(campo, guardada) if guardada not in (None, "")
+            else _dato_del_perfil(request.user, campo)
+        )
+        form = pregunta_form(campo, initial=inicial)
+        estado = 200
+    contexto.update(form=form, campo=campo, del_perfil=bool(campo.dato_perfil))
+    return render(request, "tramites/paso_pregunta.html", contexto, status=estado)
+
+
+def _adjuntos_form(requeridos, data=None, files=None):
+    form = forms.Form(data=data, files=files)
+    for requerido in requeridos:
+        form.fields[f"archivo_{requerido.pk}"] = forms.FileField(
+            label=requerido.nombre + ("" if requerido.obligatorio else _(" (opcional)")),
+            help_text=requerido.descripcion,
+            required=False,
+            widget=forms.FileInput(attrs={"accept": ACEPTA}),
+        )
+    return form
+
+
+def _archivos_recibidos(request, form, requeridos):
+    """Checks every uploaded file; returns the good ones and puts an error on
+    the field of each bad one."""
+    recibidos = []
+    if getattr(request, "carga_excedida", False):
+        form.add_error(
+            None,
+            _(
+                "Los archivos enviados pesan más de lo permitido (%(archivo)s por archivo, "
+                "%(total)s en total). No guardamos ninguno: elige archivos más livianos."
+            )
+            % {
+                "archivo": filesizeformat(settings.ADJUNTO_MAX_BYTES),
+                "total": filesizeformat(settings.SOLICITUD_ADJUNTOS_MAX_BYTES),
+            },
+        )
+        return recibidos
+    for requerido in requeridos:
+        nombre = f"archivo_{requerido.pk}"
+        archivo = request.FILES.get(nombre)
+        if archivo is None:
+            continue
+        try:
+            recibidos.append((requerido, archivo_revisar(archivo, max_bytes=settings.ADJUNTO_MAX_BYTES)))
+        except ValidationError as error:
+            form.add_error(nombre, error)
+    return recibidos
+
+
+def _paso_adjuntos(request, solicitud, contexto, siguiente):
+    requeridos = list(solicitud.tramite.adjuntos_requeridos.all())
+    estado = 200
+    if request.method == "POST":
+        form = _adjuntos_form(requeridos, data=request.POST, files=request.FILES)
+        form.is_valid()
+        if quitar := request.POST.get("quitar"):
+            adjunto = next((a for a in solicitud.adjuntos.all() if str(a.uuid) == quitar), None)
+            if adjunto is None:
+                raise Http404
+            services.adjunto_quitar(solicitud=solicitud, adjunto=adjunto)
+            messages.success(request, _("Quitamos «%(nombre)s».") % {"nombre": adjunto.nombre_original})
+            return redirect(request.get_full_path())
+        for requerido, revisado in _archivos_recibidos(request, form, requeridos):
+            try:
+                services.adjunto_agregar(
+                    solicitud=solicitud, requerido=requerido, revisado=revisado,
+                    max_total=settings.SOLICITUD_ADJUNTOS_MAX_BYTES,
+                )
+            except services.LimiteAdjuntosExcedido:
+                form.add_error(
+                    f"archivo_{requerido.pk}",
+                    _("Con este archivo la solicitud superaría %(total)s en documentos. Sube un archivo más liviano.")
+                    % {"total": filesizeformat(settings.SOLICITUD_ADJUNTOS_MAX_BYTES)},
+                )
+        solicitud = selectors.borrador_de_ciudadano(ciudadano=request.user, uuid=solicitud.uuid)
+        if not form.errors:
+            presentes = {a.requerido_id for a in solicitud.adjuntos.all()}
+            for requerido in requeridos:
+                if requerido.obligatorio and requerido.pk not in presentes:
+                    form.add_error(
+                        f"archivo_{requerido.pk}",
+                        _("Adjunta el documento: %(nombre)s.") % {"nombre": requerido.nombre},
+                    )
+        if not form.errors:
+            return redirect(siguiente)
+        estado = 400
+    else:
+        form = _adjuntos_form(requeridos)
+    actuales = {a.requerido_id: a for a in solicitud.adjuntos.all()}
+    filas = [(form[f"archivo_{r.pk}"], actuales.get(r.pk)) for r in requeridos]
+    contexto.update(form=form, filas=filas)
+    return render(request, "tramites/paso_adjuntos.html", contexto, status=estado)
+
+
+def _paso_pago(request, solicitud, contexto, siguiente):
+    tasa = solicitud.tramite.tasa
+    if request.method == "POST":
+        form = PagoForm(request.POST, tasa=tasa)
+        if form.is_valid():
+            datos = form.cleaned_data
+            services.borrador_pago_registrar(
+                solicitud=solicitud, canal=datos["canal"], numero=datos["numero"],
+                fecha=datos["fecha"], monto=datos["monto"],
+            )
+            return redirect(siguiente)
+        estado = 400
+    else:
+        inicial = {}
+        if solicitud.pago_numero:
+            inicial = {
+                "canal": solicitud.pago_canal, "numero": solicitud.pago_numero,
+                "fecha": solicitud.pago_fecha, "monto": solicitud.pago_monto,
+            }
+        form = PagoForm(initial=inicial, tasa=tasa)
+        estado = 200
+    contexto.update(form=form)
+    return render(request, "tramites/paso_pago.html", contexto, status=estado)
+
+
+def _respuestas_para_mostrar(solicitud):
+    return [
+        (campo, respuesta_mostrar(campo, solicitud.respuestas.get(campo.nombre, "")))
+        for campo in solicitud.tramite.campos.all()
+    ]
+
+
+def _paso_revisar(request, solicitud, contexto):
+    faltantes = selectors.solicitud_faltantes(solicitud=solicitud)
+    estado = 200
+    if request.method == "POST":
+        form = DeclaracionForm(request.POST)
+        aceptada = form.is_valid()
+        try:
+            presentada = services.solicitud_presentar(
+                solicitud=solicitud, ciudadano=request.user, declaracion_jurada=aceptada
+            )
+        except services.SolicitudIncompleta as incompleta:
+            faltantes = [f for f in incompleta.faltantes if f[0] != "revisar"]
+            estado = 400
+        else:
+            return redirect("tramites:confirmacion", expediente=presentada.expediente)
+    else:
+        form = DeclaracionForm()
+    contexto.update(
+        form=form,
+        faltantes=[(_url_paso(solicitud, p), m) for p, m in faltantes],
+        respuestas=_respuestas_para_mostrar(solicitud),
+        perfil=ciudadanos_selectors.perfil_de_usuario(usuario=request.user),
+        url_paso=lambda p: _url_paso(solicitud, p, volver=True),
+        url_adjuntos=_url_paso(solicitud, "adjuntos", volver=True),
+        url_pago=_url_paso(solicitud, "pago", volver=True),
+        cambiar={c.nombre: _url_paso(solicitud, c.nombre, volver=True) for c in solicitud.tramite.campos.all()},
+    )
+    return render(request, "tramites/paso_revisar.html", contexto, status=estado)
+
+
+@perfil_requerido
+@require_http_methods(["GET", "POST"])
+def borrador_eliminar(request, uuid):
+    solicitud = selectors.borrador_de_ciudadano(ciudadano=request.user, uuid=uuid)
+    if request.method == "POST":
+        services.borrador_eliminar(solicitud=solicitud, ciudadano=request.user)
+        messages.success(request, _("Eliminamos el borrador de «%(tramite)s».") % {"tramite": solicitud.tramite.nombre})
+        return redirect("tramites:mis_tramites")
+    return render(request, "tramites/borrador_eliminar.html", {"solicitud": solicitud})
+
+
+# --- Following a request -----------------------------------------------------------------------
+
+
+@login_required
+def confirmacion(request, expediente):
+    solicitud = selectors.solicitud_de_ciudadano(ciudadano=request.user, expediente=expediente)
+    return render(request, "tramites/confirmacion.html", {"solicitud": solicitud})
+
+
+@login_required
+def mis_tramites(request):
+    consulta = selectors.mis_solicitudes(ciudadano=request.user)
+    pagina = Paginator(consulta, 25).get_page(request.GET.get("pagina"))
+    return render(
+        request,
+        "tramites/mis_tramites.html",
+        {"pagina": pagina, "proxima_accion": selectors.PROXIMA_ACCION},
+    )
+
+
+@login_required
+def mi_solicitud(request, expediente):
+    solicitud = selectors.solicitud_de_ciudadano(ciudadano=request.user, expediente=expediente)
+    observaciones = list(solicitud.observaciones.all())
+    pendiente = next((o for o in reversed(observaciones) if o.subsanada_en is None), None)
+    return render(
+        request,
+        "tramites/mi_solicitud.html",
+        {
+            "solicitud": solicitud,
+            "respuestas": _respuestas_para_mostrar(solicitud),
+            "observaciones": observaciones,
+            "pendiente": pendiente if solicitud.estado == Estado.OBSERVADA else None,
+            "proxima_accion": selectors.PROXIMA_ACCION[solicitud.estado],
+        },
+    )
+
+
+@subida_limitada
+@login_required
+@never_cache
+def subsanar(request, expediente):
+    solicitud = selectors.solicitud_de_ciudadano(ciudadano=request.user, expediente=expediente)
+    if solicitud.estado != Estado.OBSERVADA:
+        messages.info(request, _("Esta solicitud no tiene observaciones pendientes."))
+        return redirect(solicitud)
+    campos = list(solicitud.tramite.campos.all())
+    requeridos = list(solicitud.tramite.adjuntos_requeridos.all())
+    pendiente = solicitud.observaciones.filter(subsanada_en__isnull=True).last()
+    inicial = {c.nombre: respuesta_inicial(c, solicitud.respuestas.get(c.nombre, "")) for c in campos}
+    if request.method == "POST":
+        form = respuestas_form(campos, data=request.POST, initial=inicial)
+        adjuntos = _adjuntos_form(requeridos, data=request.POST, files=request.FILES)
+        form.is_valid()
+        adjuntos.is_valid()
+        archivos = _archivos_recibidos(request, adjuntos, requeridos)
+        if form.is_valid() and not adjuntos.errors:
+            try:
+                services.solicitud_subsanar(
+                    solicitud=solicitud,
+                    ciudadano=request.user,
+                    respuestas={c.nombre: respuesta_serializar(form.cleaned_data[c.nombre]) for c in campos},
+                    archivos=archivos,
+                    max_total=settings.SOLICITUD_ADJUNTOS_MAX_BYTES,
+                    nota=request.POST.get("comentario", "")[:1000],
+                )
+            except services.LimiteAdjuntosExcedido:
+                adjuntos.add_error(None, _("Los documentos superan el total permitido. Sube archivos más livianos."))
+            except services.TransicionNoPermitida as error:
+                messages.error(request, str(error))
+                return redirect(solicitud)
+            else:
+                messages.success(
+                    request,
+                    _("Enviamos tu subsanación. La oficina continuará con la evaluación."),
+                )
+                return redirect(solicitud)
+        estado = 400
+    else:
+        form = respuestas_form(campos, initial=inicial)
+        adjuntos = _adjuntos_form(requeridos)
+        estado = 200
+    return render(
+        request,
+        "tramites/subsanar.html",
+        {"solicitud": solicitud, "form": form, "adjuntos": adjuntos, "pendiente": pendiente,
+         "errores": form.errors or adjuntos.errors},
+        status=estado,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def desistir(request, expediente):
+    solicitud = selectors.solicitud_de_ciudadano(ciudadano=request.user, expediente=expediente)
+    if not solicitud.abierta:
+        messages.info(request, _("Esta solicitud ya terminó: no puedes desistir de ella."))
+        return redirect(solicitud)
+    form = DesistirForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.solicitud_desistir(
+                solicitud=solicitud, ciudadano=request.user, motivo=form.cleaned_data["motivo"]
+            )
+        except services.TransicionNoPermitida as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Registramos tu desistimiento del expediente %(exp)s.") % {"exp": expediente})
+        return redirect(solicitud)
+    return render(request, "tramites/desistir.html", {"solicitud": solicitud, "form": form})
+
+
+@login_required
+def adjunto_descargar(request, uuid):
+    adjunto = selectors.adjunto_accesible(usuario=request.user, uuid=uuid)
+    respuesta = FileResponse(
+        adjunto.archivo.open("rb"),
+        as_attachment=True,
+        filename=adjunto.nombre_original,
+        content_type=adjunto.tipo_mime,
+    )
+    respuesta["Cache-Control"] = "private, no-store"
+    return respuesta
