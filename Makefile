@@ -46,3 +46,7 @@ beat: $(VENV)/.runtime
 
 clean:
 	rm -rf var/ staticfiles/ .pytest_cache
+
+# Throughput of the main pages as a ratio to a bare Django view (see bench/run.py).
+bench: $(VENV)/.dev
+	$(BIN)/python bench/run.py

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
-from pypdf.generic import DictionaryObject, IndirectObject
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 TIPOS = {
     "pdf": ("application/pdf", (b"%PDF-",)),
@@ -102,9 +102,8 @@ def _pdf_revisar(contenido: bytes) -> None:
                 objeto = IndirectObject(numero, 0, lector).get_object()
             except Exception:  # noqa: BLE001, S112 - a broken object cannot run anything
                 continue
-            if isinstance(objeto, DictionaryObject):
-                if _CLAVES_PELIGROSAS & set(objeto.keys()) or objeto.get("/S") in ("/JavaScript", "/Launch"):
-                    raise _rechazo(_peligroso(), "pdf_activo")
+            if _activo(objeto):
+                raise _rechazo(_peligroso(), "pdf_activo")
     except ValidationError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
@@ -112,6 +111,19 @@ def _pdf_revisar(contenido: bytes) -> None:
             _("No pudimos leer el PDF: puede estar dañado. Ábrelo, guárdalo de nuevo como PDF y súbelo otra vez."),
             "pdf_danado",
         ) from None
+
+
+def _activo(objeto) -> bool:
+    """True if the object, or a dictionary or array written inside it (an
+    /OpenAction or /Names tree need not be an object of its own), runs code or
+    carries files. References are not followed: every object is walked anyway."""
+    if isinstance(objeto, DictionaryObject):
+        if _CLAVES_PELIGROSAS & set(objeto.keys()) or objeto.get("/S") in ("/JavaScript", "/Launch"):
+            return True
+        return any(_activo(valor) for valor in objeto.values())
+    if isinstance(objeto, ArrayObject):
+        return any(_activo(valor) for valor in objeto)
+    return False
 
 
 def _peligroso():

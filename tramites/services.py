@@ -19,6 +19,7 @@ from ciudadanos import services as ciudadanos_services
 
 from . import selectors
 from .archivos import ArchivoRevisado
+from .cache import ciudadano_invalidar
 from .models import (
     Adjunto,
     AdjuntoRequerido,
@@ -96,11 +97,15 @@ def _hoy() -> datetime.date:
 
 
 def _bloquear(solicitud_id: int) -> Solicitud:
-    return (
+    """Locks the request for a write; its citizen's cached pages are refreshed
+    once the write commits."""
+    solicitud = (
         Solicitud.objects.select_for_update(of=("self",))
         .select_related("tramite", "ciudadano")
         .get(pk=solicitud_id)
     )
+    ciudadano_invalidar(solicitud.ciudadano_id)
+    return solicitud
 
 
 def _autorizar(solicitud: Solicitud, transicion: Transicion, actor) -> None:
@@ -166,6 +171,7 @@ def borrador_iniciar(*, ciudadano, tramite: Tramite) -> Solicitud:
     try:
         with transaction.atomic():
             solicitud = Solicitud.objects.create(ciudadano=ciudadano, tramite=tramite)
+            ciudadano_invalidar(ciudadano.pk)
             Evento.objects.create(
                 solicitud=solicitud, tipo=TipoEvento.CREADA, actor=ciudadano,
                 estado_nuevo=Estado.BORRADOR,
@@ -317,10 +323,13 @@ def solicitud_presentar(*, solicitud: Solicitud, ciudadano, declaracion_jurada: 
         solicitud.declaracion_jurada = True
         solicitud.solicitante = _solicitante(solicitud.ciudadano)
         tramite = solicitud.tramite
-        solicitud.fecha_limite = Calendario().vencimiento(local.date(), tramite.plazo_dias)
+        # An automatic approval has no evaluation term (nor promises one in the notice).
+        solicitud.fecha_limite = (
+            None if tramite.es_automatica
+            else Calendario().vencimiento(local.date(), tramite.plazo_dias)
+        )
         _transicionar(solicitud, "presentar", ciudadano)
         if tramite.es_automatica:
-            solicitud.fecha_limite = None
             _transicionar(solicitud, "aprobar_automatica", None)
     return solicitud
 
@@ -331,7 +340,7 @@ def solicitud_presentar(*, solicitud: Solicitud, ciudadano, declaracion_jurada: 
 def solicitud_tomar(*, solicitud: Solicitud, servidor) -> Solicitud:
     with transaction.atomic():
         solicitud = _bloquear(solicitud.pk)
-        if solicitud.asignado_id and solicitud.asignado_id != servidor.pk:
+        if solicitud.asignado_a_id and solicitud.asignado_a_id != servidor.pk:
             raise TransicionNoPermitida(
                 _("%(quien)s ya tomó esta solicitud.") % {"quien": solicitud.asignado_a}
             )
@@ -369,13 +378,7 @@ def solicitud_subsanar(
         solicitud = _bloquear(solicitud.pk)
         if solicitud.ciudadano_id != getattr(ciudadano, "pk", None):
             raise TransicionNoPermitida(_("No tienes permiso para hacer esto con esta solicitud."))
-        if respuestas:
-            borrador_responder(solicitud=solicitud, respuestas=respuestas)
-        for requerido, revisado in archivos:
-            adjunto_agregar(
-                solicitud=solicitud, requerido=requerido, revisado=revisado, max_total=max_total
-            )
-        solicitud.refresh_from_db()
+        # Checked before anything is written: a late correction stores no file.
         observacion = solicitud.observaciones.filter(subsanada_en__isnull=True).last()
         hoy = _hoy()
         if observacion is None:
@@ -385,6 +388,20 @@ def solicitud_subsanar(
                 _("El plazo para subsanar venció el %(fecha)s.")
                 % {"fecha": observacion.plazo.strftime("%d/%m/%Y")}
             )
+        if respuestas:
+            borrador_responder(solicitud=solicitud, respuestas=respuestas)
+        guardados = []
+        try:
+            for requerido, revisado in archivos:
+                guardados.append(adjunto_agregar(
+                    solicitud=solicitud, requerido=requerido, revisado=revisado, max_total=max_total
+                ))
+        except Exception:
+            # The rows roll back with the transaction; the files must go by hand.
+            for adjunto in guardados:
+                adjunto.archivo.delete(save=False)
+            raise
+        solicitud.refresh_from_db()
         calendario = Calendario()
         pausa = calendario.entre(timezone.localtime(observacion.creada_en).date(), hoy)
         if solicitud.fecha_limite and pausa:

@@ -10,7 +10,9 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -20,6 +22,7 @@ from ciudadanos import selectors as ciudadanos_selectors
 
 from . import selectors, services
 from .archivos import LimiteCargaUploadHandler, archivo_revisar
+from .cache import fragmento_de_ciudadano, pagina_publica
 from .declaraciones import TipoCampo, respuesta_inicial, respuesta_mostrar, respuesta_serializar
 from .forms import (
     BusquedaForm,
@@ -38,6 +41,7 @@ ACEPTA = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 # --- Public catalog ------------------------------------------------------------------------
 
 
+@pagina_publica
 def catalogo(request):
     oficinas = list(oficinas_activas())
     form = BusquedaForm(request.GET or None, oficinas=oficinas)
@@ -57,6 +61,7 @@ def catalogo(request):
     )
 
 
+@pagina_publica
 def detalle(request, slug):
     tramite = selectors.tramite_publico(slug=slug)
     return render(request, "tramites/detalle.html", {"tramite": tramite})
@@ -379,30 +384,44 @@ def confirmacion(request, expediente):
 
 @login_required
 def mis_tramites(request):
-    consulta = selectors.mis_solicitudes(ciudadano=request.user)
-    pagina = Paginator(consulta, 25).get_page(request.GET.get("pagina"))
-    return render(
-        request,
-        "tramites/mis_tramites.html",
-        {"pagina": pagina, "proxima_accion": selectors.PROXIMA_ACCION},
-    )
+    numero = request.GET.get("pagina", "1")
+
+    def construir():
+        consulta = selectors.mis_solicitudes(ciudadano=request.user)
+        pagina = Paginator(consulta, 25).get_page(numero)
+        for solicitud in pagina.object_list:
+            solicitud.proxima_accion = selectors.PROXIMA_ACCION[solicitud.estado]
+        return render_to_string("tramites/_mis_tramites.html", {"pagina": pagina}, request=request)
+
+    contenido = fragmento_de_ciudadano(request.user.pk, f"mis:{numero}", construir)
+    return render(request, "tramites/mis_tramites.html", {"contenido": mark_safe(contenido)})  # noqa: S308
 
 
 @login_required
 def mi_solicitud(request, expediente):
-    solicitud = selectors.solicitud_de_ciudadano(ciudadano=request.user, expediente=expediente)
-    observaciones = list(solicitud.observaciones.all())
-    pendiente = next((o for o in reversed(observaciones) if o.subsanada_en is None), None)
+
+    def construir():
+        solicitud = selectors.solicitud_de_ciudadano(ciudadano=request.user, expediente=expediente)
+        observaciones = list(solicitud.observaciones.all())
+        pendiente = next((o for o in reversed(observaciones) if o.subsanada_en is None), None)
+        return render_to_string(
+            "tramites/_mi_solicitud.html",
+            {
+                "solicitud": solicitud,
+                "respuestas": _respuestas_para_mostrar(solicitud),
+                "observaciones": observaciones,
+                "pendiente": pendiente if solicitud.estado == Estado.OBSERVADA else None,
+                "proxima_accion": selectors.PROXIMA_ACCION[solicitud.estado],
+            },
+            request=request,
+        )
+
+    # The key holds the owner's id: a fragment exists only for who may see it.
+    contenido = fragmento_de_ciudadano(request.user.pk, f"sol:{expediente}", construir)
     return render(
         request,
         "tramites/mi_solicitud.html",
-        {
-            "solicitud": solicitud,
-            "respuestas": _respuestas_para_mostrar(solicitud),
-            "observaciones": observaciones,
-            "pendiente": pendiente if solicitud.estado == Estado.OBSERVADA else None,
-            "proxima_accion": selectors.PROXIMA_ACCION[solicitud.estado],
-        },
+        {"contenido": mark_safe(contenido), "expediente": expediente},  # noqa: S308
     )
 
 

@@ -89,7 +89,7 @@ def test_registro_confirmacion_perfil_y_salida(client, mailoutbox, al_confirmar)
     # (mail scanners follow links).
     pagina = client.get(link)
     assert pagina.status_code == 200
-    assert f'action="{link}"' in pagina.content.decode()
+    _c = pagina.content.decode(); assert f'action="{link}"' in _c, print("DEBUG", link, _c[_c.find("<main"):_c.find("</main")], correo.body)  # DEBUG
     assert not EmailAddress.objects.get(user=usuario).verified
     assert usuario_en_sesion(client) is None
 

@@ -86,7 +86,7 @@ def test_produccion_usa_redis_para_cache_sesiones_y_broker():
     )
     assert resultado.returncode == 0, resultado.stderr
     assert resultado.stdout.split() == [
-        "django.core.cache.backends.redis.RedisCache",
+        "egov.cache_redis.RedisCacheRapida",
         "django.contrib.sessions.backends.cache",
         "redis://redis:6379/0",
         "False",

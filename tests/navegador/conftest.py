@@ -13,14 +13,26 @@ from playwright.sync_api import expect
 from tests.conftest import CHROMIUM
 from tests.factories import CLAVE, UsuarioFactory
 
-# Playwright's sync API keeps an event loop running in the main thread; the ORM
-# calls the tests make (factories, reading the outbox) are still synchronous.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 TIEMPO_MAXIMO_MS = 10_000
 expect.set_options(timeout=TIEMPO_MAXIMO_MS)
 
 _axe = Axe()
+
+
+@pytest.fixture(scope="session")
+def playwright(playwright):
+    """Playwright's sync API keeps an event loop running in the main thread from
+    here to the end of the session, and Django refuses ORM calls from a thread
+    with a running loop. The calls the tests make (factories, live server
+    requests served in-process) are synchronous, so allow them, from the first
+    browser test on rather than for the whole run."""
+    anterior = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield playwright
+    if anterior is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = anterior
 
 
 @pytest.fixture(scope="session")

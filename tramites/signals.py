@@ -1,0 +1,21 @@
+"""Cache invalidation only: a change to the catalog, from the admin or a
+command, makes the public catalog pages render again."""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from .cache import catalogo_invalidar
+from .models import AdjuntoRequerido, CampoTramite, Oficina, Tramite
+
+
+@receiver(post_save, sender=Tramite)
+@receiver(post_delete, sender=Tramite)
+@receiver(post_save, sender=CampoTramite)
+@receiver(post_delete, sender=CampoTramite)
+@receiver(post_save, sender=AdjuntoRequerido)
+@receiver(post_delete, sender=AdjuntoRequerido)
+@receiver(post_save, sender=Oficina)
+@receiver(post_delete, sender=Oficina)
+@receiver(m2m_changed, sender=Oficina.personal.through)
+def _catalogo_cambio(**kwargs):
+    catalogo_invalidar()
