@@ -28,6 +28,7 @@ REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 BD = "egov_bench"
 PUERTO = int(os.environ.get("BENCH_PORT", "8765"))
 BASE = f"http://127.0.0.1:{PUERTO}"
+CSRF = secrets.token_hex(16)
 
 
 def asegurar_wrk():
@@ -90,7 +91,8 @@ def arrancar_gunicorn(env):
 def wrk(ruta, segundos, cookie=None, conexiones=8):
     comando = ["wrk", "-t2", f"-c{conexiones}", f"-d{segundos}s", "-s", str(RAIZ / "bench" / "percentiles.lua")]
     if cookie:
-        comando += ["-H", f"Cookie: sessionid={cookie}"]
+        # A browser sends back the CSRF cookie it got on its first page.
+        comando += ["-H", f"Cookie: sessionid={cookie}; csrftoken={CSRF}"]
     salida = subprocess.run(comando + [BASE + ruta], capture_output=True, text=True, check=True).stdout
     return json.loads(salida.strip().splitlines()[-1])
 

@@ -60,7 +60,7 @@ def sembrar(total: int, propias: int) -> dict:
     )
     sesion = SessionStore()
     sesion[SESSION_KEY] = str(principal.pk)
-    sesion[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    sesion[BACKEND_SESSION_KEY] = "ciudadanos.backends.AutenticacionConCache"
     sesion[HASH_SESSION_KEY] = principal.get_session_auth_hash()
     sesion.create()
     return {

@@ -166,10 +166,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # --- Accounts (django-allauth) ---------------------------------------------
 
 AUTH_USER_MODEL = "ciudadanos.Usuario"
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+AUTHENTICATION_BACKENDS = ["ciudadanos.backends.AutenticacionConCache"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "ciudadanos.validators.DatosPersonalesPasswordValidator"},
     {
