@@ -99,7 +99,7 @@ class Perfil(models.Model):
     telefono = models.CharField(_("celular"), max_length=16)
     direccion = models.CharField(_("dirección"), max_length=200)
     ubigeo = models.CharField(
-        _("distrito (ubigeo INEI)"), max_length=6, help_text=_("Código INEI del distrito.")
+        _("distrito"), max_length=6, help_text=_("Código INEI (ubigeo) del distrito.")
     )
     nivel_identidad = models.CharField(
         _("nivel de garantía de identidad"),

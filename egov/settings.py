@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
@@ -250,7 +251,13 @@ CELERY_TASK_QUEUES = (Queue("default"), Queue("pdf"))
 CELERY_TASK_ROUTES = {"tramites.tasks.certificado_*": {"queue": "pdf"}}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = "America/Lima"
-CELERY_BEAT_SCHEDULE = {}
+# A static schedule; each job is idempotent, so a late or repeated run is harmless.
+CELERY_BEAT_SCHEDULE = {
+    "plazos-vencidos": {
+        "task": "tramites.tasks.plazos_vencidos_procesar",
+        "schedule": crontab(hour=0, minute=15),
+    },
+}
 
 # --- Internationalisation ----------------------------------------------------
 

@@ -54,6 +54,8 @@ from .settings import *  # noqa: E402,F403
 DATABASES["default"]["TEST"] = {"NAME": f"test_egov_{os.getpid()}"}
 
 TEST_REDIS_BROKER_URL = f"{TEST_REDIS_URL}/14"
+# Keys of this run only: two runs on one machine never clear each other's cache.
+CACHES["default"]["KEY_PREFIX"] = f"test{os.getpid()}"
 if REDIS_DISPONIBLE:
     CELERY_BROKER_URL = TEST_REDIS_BROKER_URL
 # Tasks run in-process in tests, after commit; the tests marked `worker` start a

@@ -51,12 +51,23 @@ def pytest_terminal_summary(terminalreporter):
             terminalreporter.write_line(f"{r.nodeid}: {r.longrepr[2]}")
 
 
+def _cache_vaciar():
+    if settings.CACHES["default"]["BACKEND"].endswith("RedisCacheRapida"):
+        # Only this run's keys (Redis FLUSHDB would also empty a parallel run's).
+        cliente = cache._cache.get_client(write=True)
+        claves = list(cliente.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*", count=1000))
+        if claves:
+            cliente.delete(*claves)
+    else:
+        cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _cache_limpia():
     """Rate limits and sessions live in the cache: every test starts clean."""
-    cache.clear()
+    _cache_vaciar()
     yield
-    cache.clear()
+    _cache_vaciar()
 
 
 @pytest.fixture(autouse=True)

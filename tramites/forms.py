@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from egov.forms import FechaField
 
 from .declaraciones import campo_formulario
-from .models import Calificacion, Oficina
+from .models import Calificacion, CanalPago, Oficina
 
 
 class BusquedaForm(forms.Form):
@@ -47,7 +47,7 @@ def respuestas_form(campos, *, data=None, initial=None):
 class PagoForm(forms.Form):
     canal = forms.ChoiceField(
         label=_("¿Dónde pagaste?"),
-        choices=[("bn", _("Banco de la Nación (agencia o agente)")), ("pagalo", _("Págalo.pe"))],
+        choices=CanalPago.choices,
         widget=forms.RadioSelect,
         error_messages={"required": _("Elige dónde pagaste.")},
     )

@@ -234,6 +234,11 @@ ESTADOS_ABIERTOS = (Estado.PRESENTADA, Estado.EN_EVALUACION, Estado.OBSERVADA)
 ESTADOS_FINALES = (Estado.APROBADA, Estado.DENEGADA, Estado.DESISTIDA, Estado.NO_PRESENTADA)
 
 
+class CanalPago(models.TextChoices):
+    BANCO_NACION = "bn", _("Banco de la Nación (agencia o agente)")
+    PAGALO = "pagalo", _("Págalo.pe")
+
+
 class ContadorExpediente(models.Model):
     """Last expediente number given in a year: numbers are consecutive per year."""
 
@@ -269,7 +274,9 @@ class Solicitud(models.Model):
     solicitante = models.JSONField(
         _("datos del solicitante al presentar"), default=dict, blank=True, editable=False
     )
-    pago_canal = models.CharField(_("canal de pago"), max_length=20, blank=True)
+    pago_canal = models.CharField(
+        _("canal de pago"), max_length=20, blank=True, choices=CanalPago.choices
+    )
     pago_numero = models.CharField(_("número de operación"), max_length=30, blank=True)
     pago_fecha = models.DateField(_("fecha de pago"), null=True, blank=True)
     pago_monto = models.DecimalField(
@@ -305,6 +312,17 @@ class Solicitud(models.Model):
         indexes = [
             models.Index(fields=["ciudadano", "-creado_en"], name="solicitud_ciudadano"),
             models.Index(fields=["estado", "fecha_limite"], name="solicitud_estado_limite"),
+            models.Index(fields=["fecha_limite", "id"], name="solicitud_urgencia"),
+            models.Index(fields=["asignado_a", "estado"], name="solicitud_asignado"),
+            models.Index(fields=["tramite", "estado"], name="solicitud_tramite_estado"),
+        ]
+        permissions = [
+            ("tomar_solicitud", _("Puede tomar solicitudes para evaluarlas")),
+            ("asignar_solicitud", _("Puede asignar solicitudes a otro servidor")),
+            ("observar_solicitud", _("Puede observar solicitudes")),
+            ("aprobar_solicitud", _("Puede aprobar solicitudes")),
+            ("denegar_solicitud", _("Puede denegar solicitudes")),
+            ("ver_supervision", _("Puede ver la supervisión de su oficina")),
         ]
 
     def __str__(self):
@@ -392,6 +410,9 @@ class TipoEvento(models.TextChoices):
     DENEGADA = "denegada", _("Denegada")
     DESISTIDA = "desistida", _("Desistimiento")
     NO_PRESENTADA = "no_presentada", _("Considerada no presentada")
+    ASIGNADA = "asignada", _("Asignada a un evaluador")
+    SILENCIO_POSITIVO = "silencio_positivo", _("Aprobada por silencio administrativo positivo")
+    SILENCIO_NEGATIVO = "silencio_negativo", _("Plazo vencido: silencio administrativo negativo")
 
 
 class Evento(models.Model):
@@ -414,3 +435,24 @@ class Evento(models.Model):
 
     def __str__(self):
         return f"{self.get_tipo_display()} ({self.creado_en:%d/%m/%Y %H:%M})"
+
+
+class AccesoExpediente(models.Model):
+    """Each time staff open a request (Ley 29733): who, from which office and
+    role, and when. The citizen sees the office, the role and the time."""
+
+    solicitud = models.ForeignKey(Solicitud, on_delete=models.CASCADE, related_name="accesos")
+    usuario = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("servidor")
+    )
+    oficina = models.CharField(_("oficina"), max_length=150)
+    rol = models.CharField(_("rol"), max_length=150)
+    creado_en = models.DateTimeField(_("fecha"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("acceso al expediente")
+        verbose_name_plural = _("accesos a expedientes")
+        ordering = ["-creado_en", "-id"]
+
+    def __str__(self):
+        return f"{self.solicitud} — {self.oficina} ({self.creado_en:%d/%m/%Y %H:%M})"

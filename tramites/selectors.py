@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .declaraciones import campo_formulario, normalizar_busqueda, respuesta_inicial
-from .models import Adjunto, Estado, Evento, Observacion, Solicitud, Tramite
+from .models import AccesoExpediente, Adjunto, Estado, Evento, Observacion, Solicitud, Tramite
 
 # --- Catalog -----------------------------------------------------------------------------
 
@@ -92,6 +92,7 @@ def solicitud_de_ciudadano(*, ciudadano, expediente: str) -> Solicitud:
             Prefetch("adjuntos", queryset=Adjunto.objects.filter(vigente=True).select_related("requerido")),
             Prefetch("eventos", queryset=Evento.objects.select_related("actor")),
             Prefetch("observaciones", queryset=Observacion.objects.all()),
+            Prefetch("accesos", queryset=AccesoExpediente.objects.order_by("-creado_en", "-id")),
         )
         .first()
     )
@@ -180,4 +181,60 @@ def mis_solicitudes(*, ciudadano) -> QuerySet:
             queryset=Observacion.objects.filter(subsanada_en__isnull=True),
             to_attr="observaciones_pendientes",
         )
+    )
+
+
+# --- Back office -------------------------------------------------------------------------------
+
+
+def oficinas_de(usuario) -> list[int]:
+    return list(usuario.oficinas.values_list("pk", flat=True))
+
+
+def solicitudes_de_personal(*, usuario) -> QuerySet:
+    """Filed requests a servant may see: those of their offices (all, for a superuser)."""
+    consulta = Solicitud.objects.exclude(estado=Estado.BORRADOR)
+    if usuario.is_superuser:
+        return consulta
+    if not (usuario.is_active and usuario.is_staff):
+        return consulta.none()
+    oficinas = oficinas_de(usuario)
+    return consulta.filter(
+        Q(tramite__oficina_recepcion__in=oficinas) | Q(tramite__oficina_resolucion__in=oficinas)
+    )
+
+
+def acciones_disponibles(*, solicitud: Solicitud, usuario) -> list[str]:
+    """The staff actions this servant may take on this request now (what the
+    admin shows as buttons; the service checks the same again)."""
+    from .roles import PERMISO_DE_ACCION
+    from .services import TRANSICIONES
+
+    if not puede_gestionar(usuario=usuario, solicitud=solicitud):
+        return []
+    return [
+        accion
+        for accion, permiso in PERMISO_DE_ACCION.items()
+        if solicitud.estado in TRANSICIONES[accion].origen and usuario.has_perm(permiso)
+        and not (accion == "tomar" and solicitud.asignado_a_id == usuario.pk)
+    ]
+
+
+def evaluadores_de(*, solicitud: Solicitud) -> QuerySet:
+    """Staff who can be given this request to evaluate."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    tomar = Permission.objects.get(content_type__app_label="tramites", codename="tomar_solicitud")
+    tramite = solicitud.tramite
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True, is_staff=True,
+            oficinas__in=[tramite.oficina_recepcion_id, tramite.oficina_resolucion_id],
+        )
+        .filter(Q(groups__permissions=tomar) | Q(user_permissions=tomar) | Q(is_superuser=True))
+        .select_related("perfil")
+        .distinct()
+        .order_by("email")
     )

@@ -21,8 +21,10 @@ from . import selectors
 from .archivos import ArchivoRevisado
 from .cache import ciudadano_invalidar
 from .models import (
+    AccesoExpediente,
     Adjunto,
     AdjuntoRequerido,
+    Calificacion,
     ContadorExpediente,
     Estado,
     Evento,
@@ -32,6 +34,7 @@ from .models import (
     Tramite,
 )
 from .plazos import Calendario
+from .roles import PERMISO_DE_ACCION
 
 DIAS_PARA_SUBSANAR = 2
 
@@ -89,6 +92,18 @@ TRANSICIONES = {
     "no_presentar": Transicion(
         frozenset({Estado.OBSERVADA}), Estado.NO_PRESENTADA, TipoEvento.NO_PRESENTADA, "sistema"
     ),
+    "asignar": Transicion(
+        frozenset({Estado.PRESENTADA, Estado.EN_EVALUACION}),
+        Estado.EN_EVALUACION,
+        TipoEvento.ASIGNADA,
+        "personal",
+    ),
+    "silencio_positivo": Transicion(
+        frozenset({Estado.PRESENTADA, Estado.EN_EVALUACION}),
+        Estado.APROBADA,
+        TipoEvento.SILENCIO_POSITIVO,
+        "sistema",
+    ),
 }
 
 
@@ -108,11 +123,16 @@ def _bloquear(solicitud_id: int) -> Solicitud:
     return solicitud
 
 
-def _autorizar(solicitud: Solicitud, transicion: Transicion, actor) -> None:
+def _autorizar(solicitud: Solicitud, accion: str, transicion: Transicion, actor) -> None:
     if transicion.quien == "ciudadano":
         permitido = actor is not None and actor.pk == solicitud.ciudadano_id
     elif transicion.quien == "personal":
-        permitido = actor is not None and selectors.puede_gestionar(usuario=actor, solicitud=solicitud)
+        # Staff of the procedure's office, with the role that allows this action.
+        permitido = (
+            actor is not None
+            and selectors.puede_gestionar(usuario=actor, solicitud=solicitud)
+            and actor.has_perm(PERMISO_DE_ACCION[accion])
+        )
     else:
         permitido = actor is None
     if not permitido:
@@ -122,7 +142,7 @@ def _autorizar(solicitud: Solicitud, transicion: Transicion, actor) -> None:
 def _transicionar(solicitud: Solicitud, accion: str, actor, nota: str = "") -> Evento:
     """Applies an action to a request already locked by the caller."""
     transicion = TRANSICIONES[accion]
-    _autorizar(solicitud, transicion, actor)
+    _autorizar(solicitud, accion, transicion, actor)
     if solicitud.estado not in transicion.origen:
         raise TransicionNoPermitida(
             _("No se puede hacer esto: la solicitud está «%(estado)s».")
@@ -130,7 +150,7 @@ def _transicionar(solicitud: Solicitud, accion: str, actor, nota: str = "") -> E
         )
     anterior = solicitud.estado
     solicitud.estado = transicion.destino
-    if transicion.destino in (Estado.APROBADA, Estado.DENEGADA):
+    if transicion.destino in (Estado.APROBADA, Estado.DENEGADA) and anterior != transicion.destino:
         solicitud.decidida_en = timezone.now()
     solicitud.save()
     evento = Evento.objects.create(
@@ -350,6 +370,27 @@ def solicitud_tomar(*, solicitud: Solicitud, servidor) -> Solicitud:
     return solicitud
 
 
+def solicitud_asignar(*, solicitud: Solicitud, servidor, asignado) -> Solicitud:
+    """A head of office or the front desk gives the request to an evaluator of
+    the office (who must be able to evaluate it)."""
+    with transaction.atomic():
+        solicitud = _bloquear(solicitud.pk)
+        if not (
+            selectors.puede_gestionar(usuario=asignado, solicitud=solicitud)
+            and asignado.has_perm(PERMISO_DE_ACCION["tomar"])
+        ):
+            raise TransicionNoPermitida(
+                _("%(quien)s no puede evaluar solicitudes de esta oficina.") % {"quien": asignado}
+            )
+        _transicionar(
+            solicitud, "asignar", servidor,
+            nota=_("Asignada a %(quien)s.") % {"quien": asignado.get_full_name()},
+        )
+        solicitud.asignado_a = asignado
+        solicitud.save(update_fields=["asignado_a", "actualizado_en"])
+    return solicitud
+
+
 def solicitud_observar(*, solicitud: Solicitud, servidor, mensaje: str) -> Observacion:
     """Asks the citizen to correct something: 2 business days to do it; the
     request's own deadline is paused meanwhile (art. 136, TUO Ley 27444)."""
@@ -441,3 +482,98 @@ def solicitud_no_presentar(*, solicitud: Solicitud) -> Solicitud:
         solicitud = _bloquear(solicitud.pk)
         _transicionar(solicitud, "no_presentar", None, nota=_("No se subsanó dentro del plazo."))
     return solicitud
+
+
+# --- Deadlines (run every day by Celery beat) ------------------------------------------------
+
+
+def _evento_registrar(solicitud: Solicitud, tipo: str, nota: str = "") -> Evento:
+    """An event that does not change the state (the request stays locked by the caller)."""
+    evento = Evento.objects.create(
+        solicitud=solicitud, tipo=tipo, estado_anterior=solicitud.estado,
+        estado_nuevo=solicitud.estado, nota=nota,
+    )
+    _notificar(solicitud, evento)
+    return evento
+
+
+def plazos_vencidos_procesar(*, hoy: datetime.date | None = None) -> dict:
+    """Applies the law to requests whose time ran out. Idempotent: each request
+    is locked and checked again, so a second run (or two at once) changes nothing more.
+
+    * Observed and not corrected in time: no presentada (art. 136, TUO Ley 27444).
+    * Past the due date under silencio positivo: deemed approved (art. 199).
+    * Past the due date under silencio negativo: the citizen is told once that
+      they may appeal (art. 199.3); the request stays open.
+    """
+    hoy = hoy or _hoy()
+    resultado = {"no_presentadas": 0, "silencio_positivo": 0, "silencio_negativo": 0}
+
+    observadas = (
+        Solicitud.objects.filter(
+            estado=Estado.OBSERVADA,
+            observaciones__subsanada_en__isnull=True,
+            observaciones__plazo__lt=hoy,
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    for pk in list(observadas):
+        with transaction.atomic():
+            solicitud = _bloquear(pk)
+            pendiente = solicitud.observaciones.filter(subsanada_en__isnull=True).last()
+            if solicitud.estado == Estado.OBSERVADA and pendiente and pendiente.plazo < hoy:
+                _transicionar(solicitud, "no_presentar", None, nota=_("No se subsanó dentro del plazo."))
+                resultado["no_presentadas"] += 1
+
+    vencidas = Solicitud.objects.filter(
+        estado__in=(Estado.PRESENTADA, Estado.EN_EVALUACION), fecha_limite__lt=hoy
+    )
+    for pk in list(vencidas.filter(tramite__calificacion=Calificacion.POSITIVO).values_list("pk", flat=True)):
+        with transaction.atomic():
+            solicitud = _bloquear(pk)
+            if solicitud.estado in TRANSICIONES["silencio_positivo"].origen and solicitud.fecha_limite < hoy:
+                _transicionar(
+                    solicitud, "silencio_positivo", None,
+                    nota=_("La entidad no se pronunció hasta el %(fecha)s: la solicitud se considera aprobada.")
+                    % {"fecha": solicitud.fecha_limite.strftime("%d/%m/%Y")},
+                )
+                resultado["silencio_positivo"] += 1
+
+    negativas = vencidas.filter(tramite__calificacion=Calificacion.NEGATIVO).exclude(
+        eventos__tipo=TipoEvento.SILENCIO_NEGATIVO
+    )
+    for pk in list(negativas.values_list("pk", flat=True)):
+        with transaction.atomic():
+            solicitud = _bloquear(pk)
+            ya = solicitud.eventos.filter(tipo=TipoEvento.SILENCIO_NEGATIVO).exists()
+            if not ya and solicitud.estado in (Estado.PRESENTADA, Estado.EN_EVALUACION):
+                _evento_registrar(
+                    solicitud, TipoEvento.SILENCIO_NEGATIVO,
+                    nota=_("Venció el plazo el %(fecha)s sin respuesta: puedes considerar denegada tu "
+                           "solicitud e interponer un recurso, o esperar la respuesta.")
+                    % {"fecha": solicitud.fecha_limite.strftime("%d/%m/%Y")},
+                )
+                resultado["silencio_negativo"] += 1
+    return resultado
+
+
+# --- Access record (Ley 29733) --------------------------------------------------------------
+
+
+def acceso_registrar(*, solicitud: Solicitud, usuario) -> AccesoExpediente:
+    """Records that a servant opened the request; the citizen sees it."""
+    tramite = solicitud.tramite
+    oficinas = [
+        o.nombre for o in usuario.oficinas.all()
+        if o.pk in (tramite.oficina_recepcion_id, tramite.oficina_resolucion_id)
+    ]
+    roles = sorted(g.name for g in usuario.groups.all())
+    acceso = AccesoExpediente.objects.create(
+        solicitud=solicitud,
+        usuario=usuario,
+        oficina=", ".join(oficinas) or tramite.oficina_resolucion.nombre,
+        rol=", ".join(roles) or (_("Administrador del sistema") if usuario.is_superuser else _("Personal")),
+    )
+    ciudadano_invalidar(solicitud.ciudadano_id)
+    return acceso

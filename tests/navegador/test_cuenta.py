@@ -5,7 +5,6 @@ accessibility, small-screen, keyboard and page-weight checks."""
 import re
 
 import pytest
-from django.core import mail
 from playwright.sync_api import Error as ErrorPlaywright
 from playwright.sync_api import expect
 
@@ -96,9 +95,9 @@ def _vigilar_consola(page):
     return errores
 
 
-def _enlace_de_confirmacion(para):
-    correos = [m for m in mail.outbox if para in m.to]
-    assert len(correos) == 1, [m.subject for m in mail.outbox]
+def _enlace_de_confirmacion(buzon, para):
+    correos = [m for m in buzon if para in m.to]
+    assert len(correos) == 1, [m.subject for m in buzon]
     enlaces = re.findall(r"https?://\S+/cuenta/confirm-email/[^/\s]+/", correos[0].body)
     assert enlaces, correos[0].body
     return enlaces[0]
@@ -121,7 +120,7 @@ def test_registro_confirmacion_perfil_salida_y_entrada(page, servidor, mailoutbo
     expect(page).to_have_url(re.compile(r"/cuenta/confirm-email/$"))
 
     # The verification email arrives, with a link that works in this browser.
-    enlace = _enlace_de_confirmacion(correo)
+    enlace = _enlace_de_confirmacion(mailoutbox, correo)
     assert enlace.startswith(servidor), enlace
     page.goto(enlace)
     expect(page.locator("main")).to_contain_text(correo)

@@ -5,9 +5,14 @@ the filing pages do."""
 
 import datetime
 import io
+import os
+import re
 import zoneinfo
+from html import unescape
+from html.parser import HTMLParser
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
@@ -30,6 +35,22 @@ INFORMACION = "acceso-a-la-informacion-publica"
 def en_lima(anio, mes, dia, hora=10, minuto=0):
     """An aware datetime in Lima, for time_machine.travel()."""
     return datetime.datetime(anio, mes, dia, hora, minuto, tzinfo=LIMA)
+
+
+@pytest.fixture(autouse=True)
+def _cache_propia(settings):
+    """Every test run on this machine shares the Redis test database, and each
+    flushes it between its tests: here the cache (and so the sessions) lives
+    in this process, so a run going on next door cannot log these users out."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"tramites-{os.getpid()}",
+        }
+    }
+    cache.clear()
+    yield
+    cache.clear()
 
 
 # --- Real files -------------------------------------------------------------------------
@@ -218,3 +239,77 @@ def archivos_guardados(settings):
 
     raiz = Path(settings.MEDIA_ROOT)
     return sorted(p for p in raiz.rglob("*") if p.is_file()) if raiz.exists() else []
+
+
+class Pagina(HTMLParser):
+    """What a person gets from a page: the form controls with their values,
+    the labels, the links and the error summary."""
+
+    def __init__(self, respuesta_o_html):
+        super().__init__(convert_charrefs=True)
+        html = getattr(respuesta_o_html, "content", respuesta_o_html)
+        self.html = html.decode() if isinstance(html, bytes) else html
+        self.valores = {}  # input/textarea name -> value (checked ones for radios/checkboxes)
+        self.controles = []  # names of every input, select and textarea (hidden ones excluded)
+        self.seleccionado = {}  # select name -> selected value
+        self.etiquetas = []
+        self.enlaces = []  # (href, text)
+        self.errores = []  # items of the error summary
+        self._pila = []
+        self.feed(self.html)
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: (v if v is not None else "") for k, v in attrs}
+        if tag == "input":
+            tipo = a.get("type", "text")
+            if tipo not in ("hidden", "submit"):
+                self.controles.append(a.get("name"))
+            if tipo in ("radio", "checkbox"):
+                if "checked" in a:
+                    self.valores[a.get("name")] = a.get("value", "on")
+            elif tipo != "file":
+                self.valores[a.get("name")] = a.get("value", "")
+        elif tag == "select":
+            self.controles.append(a.get("name"))
+            self._select = a.get("name")
+        elif tag == "option" and "selected" in a:
+            self.seleccionado[self._select] = a.get("value")
+        elif tag == "textarea":
+            self.controles.append(a.get("name"))
+            self.valores[a.get("name")] = ""
+            self._textarea = a.get("name")
+        clases = a.get("class", "").split()
+        self._pila.append((tag, a, clases, []))
+
+    def handle_endtag(self, tag):
+        while self._pila:
+            abierto, a, clases, texto = self._pila.pop()
+            contenido = " ".join("".join(texto).split())
+            if self._pila:
+                self._pila[-1][3].append("".join(texto))
+            if abierto == "a":
+                self.enlaces.append((a.get("href"), contenido))
+            elif abierto == "label" or (abierto == "legend"):
+                self.etiquetas.append(contenido)
+            elif abierto == "textarea":
+                self.valores[a.get("name")] = "".join(texto).lstrip("\n")
+            elif abierto == "li" and any("resumen-errores" in c for _t, _a, cs, _x in self._pila for c in cs):
+                self.errores.append(contenido)
+            if abierto == tag:
+                break
+
+    def handle_data(self, data):
+        if self._pila:
+            self._pila[-1][3].append(data)
+
+    def texto(self):
+        """The visible text, whitespace collapsed."""
+        sin_etiquetas = re.sub(r"<script.*?</script>|<style.*?</style>|<[^>]+>", " ", self.html, flags=re.S)
+        return " ".join(unescape(sin_etiquetas).split())
+
+    def enlace(self, texto):
+        """The href of the first link whose text starts with `texto`."""
+        for href, contenido in self.enlaces:
+            if contenido.startswith(texto):
+                return href
+        raise AssertionError(f"No hay un enlace «{texto}» en la página: {self.enlaces}")

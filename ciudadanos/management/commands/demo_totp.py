@@ -9,7 +9,8 @@ from allauth.mfa.totp.internal.auth import (
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from .demo_cargar import DEMO_TOTP_SECRETO
+# Public demo secret (base32) of the staff accounts loaded by `manage.py demo_cargar`.
+DEMO_TOTP_SECRETO = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 class Command(BaseCommand):

@@ -1,5 +1,6 @@
-"""Loads the demo accounts used by `make run` (idempotent: running it again
-changes nothing). Never run it in production: the credentials are public."""
+"""Loads the demo data used by `make run`: the catalog, the accounts and the
+servant's offices and role (idempotent: running it again changes nothing).
+Never run it in production: the credentials are public."""
 
 import datetime
 
@@ -7,15 +8,16 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from ciudadanos import services
+from ciudadanos.management.commands.demo_totp import DEMO_TOTP_SECRETO
 from ciudadanos.models import Usuario
-
-# Public demo secret (base32) for the staff accounts' authenticator app. The
-# README explains how to add it to an app, or `manage.py demo_totp` prints the code.
-DEMO_TOTP_SECRETO = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+from tramites.models import Oficina
+from tramites.roles import JEFE_DE_OFICINA
 
 CUENTAS = [
     {
@@ -60,13 +62,25 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEBUG and not options.get("force"):
             raise CommandError("Las cuentas de demostración solo se cargan con DJANGO_DEBUG=true.")
+        call_command("catalogo_cargar", verbosity=0)
         for datos in CUENTAS:
             with transaction.atomic():
                 self._cuenta(datos)
+        self._personal()
         self.stdout.write(self.style.SUCCESS("Cuentas de demostración listas."))
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Cargar aunque DEBUG sea falso (pruebas).")
+
+    def _personal(self):
+        """The demo servant evaluates in every office of the demo catalog, as
+        head of office (so the supervision page can be tried too)."""
+        servidora = Usuario.objects.get(email="servidora@villaesperanza.gob.pe")
+        grupo = Group.objects.filter(name=JEFE_DE_OFICINA).first()
+        if grupo:
+            servidora.groups.add(grupo)
+        for oficina in Oficina.objects.all():
+            oficina.personal.add(servidora)
 
     def _cuenta(self, datos):
         usuario = Usuario.objects.filter(email=datos["email"]).first()

@@ -1,0 +1,46 @@
+"""The civil servants' roles (Django groups) and what each may do. A data
+migration creates the groups with these permissions; the transition service
+checks them, so hiding a button is never the only protection."""
+
+MESA_DE_PARTES = "Mesa de partes"
+EVALUADOR = "Evaluador"
+JEFE_DE_OFICINA = "Jefe de oficina"
+ADMINISTRADOR_CATALOGO = "Administrador del catálogo"
+
+_CATALOGO = [
+    f"{accion}_{modelo}"
+    for modelo in ("tramite", "campotramite", "adjuntorequerido", "oficina", "dianolaborable")
+    for accion in ("view", "add", "change", "delete")
+]
+
+PERMISOS = {
+    MESA_DE_PARTES: ["view_solicitud", "observar_solicitud", "asignar_solicitud"],
+    EVALUADOR: [
+        "view_solicitud", "tomar_solicitud", "observar_solicitud", "aprobar_solicitud",
+        "denegar_solicitud",
+    ],
+    JEFE_DE_OFICINA: [
+        "view_solicitud", "tomar_solicitud", "asignar_solicitud", "observar_solicitud",
+        "aprobar_solicitud", "denegar_solicitud", "ver_supervision",
+    ],
+    ADMINISTRADOR_CATALOGO: _CATALOGO,
+}
+
+# Permission each staff action needs (app label "tramites").
+PERMISO_DE_ACCION = {
+    "tomar": "tramites.tomar_solicitud",
+    "asignar": "tramites.asignar_solicitud",
+    "observar": "tramites.observar_solicitud",
+    "aprobar": "tramites.aprobar_solicitud",
+    "denegar": "tramites.denegar_solicitud",
+}
+
+
+def grupos_sincronizar(Group, Permission) -> None:
+    """Creates the role groups with exactly their permissions (idempotent).
+    Takes the models so a migration can pass its historical ones."""
+    for nombre, codigos in PERMISOS.items():
+        grupo, _ = Group.objects.get_or_create(name=nombre)
+        grupo.permissions.set(
+            Permission.objects.filter(content_type__app_label="tramites", codename__in=codigos)
+        )
