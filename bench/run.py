@@ -108,6 +108,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--segundos", type=int, default=int(os.environ.get("BENCH_SEGUNDOS", "10")))
     parser.add_argument("--solicitudes", type=int, default=10_000)
+    parser.add_argument("--grande", type=int, default=int(os.environ.get("BENCH_GRANDE", "1000000")),
+                        help="tamaño de la tabla para la segunda medición del panel de gestión")
     args = parser.parse_args()
 
     asegurar_wrk()
@@ -131,6 +133,15 @@ def main():
         finally:
             gunicorn.terminate()
             gunicorn.wait(timeout=20)
+        panel = []
+        for tamano in (args.solicitudes, args.grande):
+            print(f"==> panel de gestión con {tamano} solicitudes", flush=True)
+            salida = subprocess.run(
+                [sys.executable, "bench/admin.py", str(tamano)],
+                cwd=RAIZ, env={**env, "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver"},
+                check=True, capture_output=True, text=True,
+            ).stdout
+            panel.append(json.loads(salida.strip().splitlines()[-1]))
 
     techo = resultados[0][1]["rps"]
     print()
@@ -143,6 +154,17 @@ def main():
         print(f"{nombre:34} {r['rps']:9.1f} {r['p50_ms']:8.2f} {r['p95_ms']:8.2f} {ratio:7.2f} "
               f"{'' if meta is None else f'≥{meta}':>6}  {r['errores']} {estado}")
 
+    print()
+    print("Panel de gestión — tiempo de servidor (mediana de 15), vista por defecto de una evaluadora")
+    print(f"{'solicitudes':>12} {'lista ms':>10} {'expediente ms':>14}")
+    for fila in panel:
+        print(f"{fila['solicitudes']:>12} {fila['lista_ms']:10.1f} {fila['detalle_ms']:14.1f}")
+    chico, grande = panel
+    ratio = grande["lista_ms"] / chico["lista_ms"]
+    print(f"lista {grande['solicitudes']} / {chico['solicitudes']}: {ratio:.2f}× (meta ≤ 2×) "
+          f"{'ok' if ratio <= 2 else 'ALTO'}; expediente: {grande['detalle_ms'] / chico['detalle_ms']:.2f}×")
+
 
 if __name__ == "__main__":
     main()
+

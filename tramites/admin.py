@@ -115,7 +115,8 @@ class PaginadorAcotado(Paginator):
 
     @cached_property
     def count(self):
-        return self.object_list[: self.LIMITE + 1].count()
+        # Without the ordering: any LIMITE+1 rows will do, read from the index.
+        return self.object_list.order_by()[: self.LIMITE + 1].count()
 
 
 class EstadoFilter(admin.SimpleListFilter):
@@ -363,6 +364,9 @@ class SolicitudAdmin(admin.ModelAdmin):
         solicitud = self.get_object(request, object_id)
         if solicitud is None:
             raise Http404
+        # Checked before recording the access: a servant refused the page did not open it.
+        if not self.has_view_or_change_permission(request, solicitud):
+            raise PermissionDenied
         if request.method == "GET":
             services.acceso_registrar(solicitud=solicitud, usuario=request.user)
         acciones = selectors.acciones_disponibles(solicitud=solicitud, usuario=request.user)

@@ -86,23 +86,12 @@ class Archivos:
         return SimpleUploadedFile(nombre, contenido, content_type=tipo)
 
 
-@pytest.fixture
-def archivos():
-    return Archivos
-
-
 # --- Catalog and people --------------------------------------------------------------------
 
 
 @pytest.fixture
 def catalogo(db):
     call_command("catalogo_cargar", stdout=io.StringIO())
-
-
-@pytest.fixture
-def tramite(catalogo):
-    """Looks a seeded procedure up by slug."""
-    return lambda slug=DOMICILIO: Tramite.objects.get(slug=slug)
 
 
 @pytest.fixture
@@ -115,10 +104,23 @@ def otro_ciudadano(db):
     return factories.PerfilFactory().usuario
 
 
-def servidor_de(sigla):
-    """A staff member of the office with this acronym."""
+JEFE = "Jefe de oficina"
+
+
+def servidor_de(sigla, rol=JEFE):
+    """A staff member of the office with this acronym, with a role (a group
+    of tramites/roles.py; the head of office may take every staff action)."""
     usuario = factories.UsuarioFactory(is_staff=True)
     Oficina.objects.get(sigla=sigla).personal.add(usuario)
+    if rol:
+        from django.contrib.auth.models import Group, Permission
+
+        if not Group.objects.filter(name=rol).exists():
+            # A flushed database (transactional tests) lost the groups the migration made.
+            from tramites.roles import grupos_sincronizar
+
+            grupos_sincronizar(Group, Permission)
+        usuario.groups.add(Group.objects.get(name=rol))
     return usuario
 
 
@@ -182,16 +184,6 @@ def presentar(ciudadano, slug=DOMICILIO, **respuestas) -> Solicitud:
     return services.solicitud_presentar(
         solicitud=solicitud, ciudadano=ciudadano, declaracion_jurada=True
     )
-
-
-@pytest.fixture
-def hacer_borrador(catalogo):
-    return borrador_completo
-
-
-@pytest.fixture
-def hacer_solicitud(catalogo):
-    return presentar
 
 
 # --- HTTP ------------------------------------------------------------------------------------

@@ -70,11 +70,12 @@ def test_presentar_la_constancia_de_domicilio_paso_a_paso(catalogo, ciudadano, w
 
     borrador, url = iniciar(web)
     assert url == url_paso(borrador, "direccion")
-    controles = []
+    controles, etiquetas = [], []
 
     # 1. The address comes from the profile.
     pagina = Pagina(web.get(url))
     controles += pagina.controles
+    etiquetas += pagina.etiquetas
     assert "Paso 1 de 7" in pagina.texto()
     assert pagina.valores["direccion"] == perfil.direccion == "Jr. Junín 456"
     assert "Lo llenamos con el dato de tu perfil" in pagina.texto()
@@ -84,13 +85,16 @@ def test_presentar_la_constancia_de_domicilio_paso_a_paso(catalogo, ciudadano, w
     # 2. The district too.
     pagina = Pagina(web.get(respuesta["Location"]))
     controles += pagina.controles
+    etiquetas += pagina.etiquetas
     assert pagina.seleccionado["distrito"] == perfil.ubigeo == "150101"
     respuesta = web.post(url_paso(borrador, "distrito"), {"distrito": "150101"})
     assert respuesta["Location"] == url_paso(borrador, "tiempo_residencia")
 
     # 3. A number: a wrong answer says how to write it.
     url = url_paso(borrador, "tiempo_residencia")
-    controles += Pagina(web.get(url)).controles
+    pagina = Pagina(web.get(url))
+    controles += pagina.controles
+    etiquetas += pagina.etiquetas
     respuesta = web.post(url, {"tiempo_residencia": "cuatro"})
     assert respuesta.status_code == 400
     pagina = Pagina(respuesta)
@@ -101,7 +105,9 @@ def test_presentar_la_constancia_de_domicilio_paso_a_paso(catalogo, ciudadano, w
 
     # 4. One of the options.
     url = url_paso(borrador, "finalidad")
-    controles += Pagina(web.get(url)).controles
+    pagina = Pagina(web.get(url))
+    controles += pagina.controles
+    etiquetas += pagina.etiquetas
     respuesta = web.post(url, {})
     assert respuesta.status_code == 400
     assert Pagina(respuesta).errores == ["Responde esta pregunta: ¿Para qué necesitas la constancia?"]
@@ -144,7 +150,9 @@ def test_presentar_la_constancia_de_domicilio_paso_a_paso(catalogo, ciudadano, w
     assert respuesta["Location"] == url_paso(borrador, "revisar")
 
     # No page asked for the identity document: it comes from the profile.
+    assert len(etiquetas) >= 4
     assert not [c for c in controles if re.search(r"dni|documento|identidad", c or "", re.I)]
+    assert not [e for e in etiquetas if re.search(r"\bDNI\b|documento de identidad", e, re.I)]
 
     # 7. Review, with a way back to each answer.
     url = url_paso(borrador, "revisar")
@@ -152,7 +160,7 @@ def test_presentar_la_constancia_de_domicilio_paso_a_paso(catalogo, ciudadano, w
     texto = pagina.texto()
     assert "Paso 7 de 7" in texto
     assert perfil.nombre_completo in texto and perfil.numero_documento in texto
-    for respuesta_dada in ("Av. Los Incas 789, dpto. 3", "Cercado de Lima", "4", "Trabajo", "recibo-luz.pdf", "00123456", "S/ 15.00"):
+    for respuesta_dada in ("Av. Los Incas 789, dpto. 3", "Lima (Lima)", "4", "Trabajo", "recibo-luz.pdf", "00123456", "S/ 15.00"):
         assert respuesta_dada in texto
     cambiar = [href for href, t in pagina.enlaces if t.startswith("Cambiar")]
     assert cambiar[:4] == [f"{url_paso(borrador, p)}?volver=revisar" for p in ("direccion", "distrito", "tiempo_residencia", "finalidad")]
@@ -531,3 +539,23 @@ def test_marcado_en_una_respuesta_se_guarda_como_texto_y_se_muestra_escapado(cat
     detalle = web_ciudadano.get(f"/mis-tramites/{solicitud.expediente}/").content.decode()
     assert malicioso not in detalle
     assert escape(malicioso) in detalle
+
+
+def test_mis_tramites_y_la_solicitud_se_actualizan_tras_cada_cambio(catalogo, ciudadano, web_ciudadano, al_confirmar):
+    web = web_ciudadano
+    borrador = borrador_completo(ciudadano)
+    assert "Borrador" in Pagina(web.get("/mis-tramites/")).texto()
+
+    web.post(url_paso(borrador, "revisar"), {"declaracion_jurada": "on"})
+    solicitud = Solicitud.objects.get(pk=borrador.pk)
+    texto = Pagina(web.get("/mis-tramites/")).texto()
+    assert solicitud.expediente in texto and "Presentada" in texto and "Continuar" not in texto
+    assert "Estado Presentada" in Pagina(web.get(f"/mis-tramites/{solicitud.expediente}/")).texto()
+
+    # A servant observes it from the back office.
+    with al_confirmar():
+        services.solicitud_observar(solicitud=solicitud, servidor=servidor_de("SGPV"), mensaje="Falta la firma.")
+    texto = Pagina(web.get("/mis-tramites/")).texto()
+    assert "Observada" in texto and "Subsanar hasta el" in texto
+    texto = Pagina(web.get(f"/mis-tramites/{solicitud.expediente}/")).texto()
+    assert "Estado Observada" in texto and "Falta la firma." in texto
