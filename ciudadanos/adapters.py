@@ -5,6 +5,8 @@ from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
 
+from egov.tareas import encolar
+
 from .tasks import correo_enviar
 
 
@@ -40,6 +42,4 @@ class CuentaAdapter(DefaultAccountAdapter):
         html = next(
             (c for c, tipo in getattr(mensaje, "alternatives", []) if tipo == "text/html"), ""
         )
-        correo_enviar.delay_on_commit(
-            asunto=mensaje.subject, texto=mensaje.body, para=list(mensaje.to), html=html
-        )
+        encolar(correo_enviar, asunto=mensaje.subject, texto=mensaje.body, para=list(mensaje.to), html=html)

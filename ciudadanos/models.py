@@ -144,3 +144,42 @@ class Perfil(models.Model):
     @property
     def identidad_verificada(self):
         return self.nivel_identidad != NivelIdentidad.CORREO
+
+
+class Notificacion(models.Model):
+    """A notice in the citizen's casilla electrónica (Ley 31736). It is
+    deposited here first; the email is only an alert. Opening it records the
+    read time, which counts as the acknowledgement."""
+
+    usuario = models.ForeignKey(
+        Usuario, on_delete=models.CASCADE, related_name="notificaciones", verbose_name=_("ciudadano")
+    )
+    asunto = models.CharField(_("asunto"), max_length=200)
+    cuerpo = models.TextField(_("mensaje"))
+    enlace = models.CharField(_("enlace"), max_length=300, blank=True)
+    referencia = models.CharField(
+        _("referencia"), max_length=60, blank=True, db_index=True,
+        help_text=_("Lo que la originó, p. ej. solicitud:123 (la usan otras apps)."),
+    )
+    depositada_en = models.DateTimeField(_("depositada el"), auto_now_add=True, db_index=True)
+    leida_en = models.DateTimeField(_("leída el"), null=True, blank=True)
+    alerta_enviada_en = models.DateTimeField(_("alerta enviada el"), null=True, blank=True)
+    alerta_intentos = models.PositiveSmallIntegerField(_("intentos de alerta"), default=0)
+    alerta_error = models.TextField(_("último error de la alerta"), blank=True)
+
+    class Meta:
+        verbose_name = _("notificación")
+        verbose_name_plural = _("notificaciones (casilla electrónica)")
+        ordering = ["-depositada_en", "-id"]
+        indexes = [
+            models.Index(fields=["usuario", "leida_en"], name="notificacion_no_leidas"),
+            models.Index(fields=["alerta_enviada_en", "depositada_en"], name="notificacion_alertas"),
+        ]
+
+    def __str__(self):
+        return self.asunto
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("ciudadanos:notificacion", kwargs={"pk": self.pk})

@@ -7,7 +7,7 @@ from allauth.mfa.models import Authenticator
 from django.utils import timezone
 
 from . import ubigeo
-from .models import Perfil, Usuario
+from .models import Notificacion, Perfil, Usuario
 
 # Other apps (which may depend on this one, never the reverse) add their part of
 # a citizen's data export here from their AppConfig.ready().
@@ -80,7 +80,42 @@ def datos_personales_exportar(*, usuario: Usuario) -> dict:
             "creado_el": _fecha(perfil.creado_en),
             "actualizado_el": _fecha(perfil.actualizado_en),
         }
+    datos["casilla_electronica"] = [
+        {
+            "asunto": n.asunto,
+            "mensaje": n.cuerpo,
+            "depositada_el": _fecha(n.depositada_en),
+            "leida_el": _fecha(n.leida_en),
+        }
+        for n in notificaciones_de(usuario=usuario)
+    ]
     for exportador in _EXPORTADORES:
         clave, valor = exportador(usuario)
         datos[clave] = valor
     return datos
+
+
+def notificaciones_de(*, usuario: Usuario):
+    return Notificacion.objects.filter(usuario=usuario).order_by("-depositada_en", "-id")
+
+
+def notificacion_de(*, usuario: Usuario, pk: int) -> Notificacion:
+    from django.http import Http404
+
+    notificacion = Notificacion.objects.filter(usuario=usuario, pk=pk).first()
+    if notificacion is None:
+        raise Http404
+    return notificacion
+
+
+def no_leidas_contar(*, usuario: Usuario) -> int:
+    """Unread notices for the header, cached until one is deposited or read."""
+    from django.core.cache import cache
+
+    from .services import clave_no_leidas
+
+    return cache.get_or_set(
+        clave_no_leidas(usuario.pk),
+        lambda: Notificacion.objects.filter(usuario=usuario, leida_en__isnull=True).count(),
+        3600,
+    )

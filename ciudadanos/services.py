@@ -1,6 +1,7 @@
 """Every write about citizens: profiles, identity assurance, email alerts."""
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
@@ -8,7 +9,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import NivelIdentidad, Perfil, Usuario
+from egov.tareas import encolar
+
+from .models import NivelIdentidad, Notificacion, Perfil, Usuario
+from .signals import notificacion_leida
 
 CAMPOS_IDENTIDAD = (
     "tipo_documento",
@@ -61,9 +65,7 @@ def perfil_guardar(*, usuario: Usuario, datos: dict) -> Perfil:
         except IntegrityError:
             raise DocumentoYaRegistrado() from None
         etiquetas = sorted({str(Perfil._meta.get_field(c).verbose_name) for c in cambiados})
-        perfil_cambio_alertar.delay_on_commit(
-            usuario_id=usuario.pk, campos=[] if nuevo else etiquetas
-        )
+        encolar(perfil_cambio_alertar, usuario_id=usuario.pk, campos=[] if nuevo else etiquetas)
     return perfil
 
 
@@ -126,32 +128,94 @@ def perfil_alerta_enviar(*, usuario_id: int, campos: list[str]) -> bool:
     return True
 
 
-def aviso_depositar(*, usuario: Usuario, asunto: str, cuerpo: str, enlace: str) -> None:
+def _no_leidas_invalidar(usuario_id: int) -> None:
+    transaction.on_commit(lambda: cache.delete(clave_no_leidas(usuario_id)))
+
+
+def clave_no_leidas(usuario_id: int) -> str:
+    return f"casilla:no_leidas:{usuario_id}"
+
+
+def aviso_depositar(
+    *, usuario: Usuario, asunto: str, cuerpo: str, enlace: str, referencia: str = ""
+) -> Notificacion:
     """The one way the portal tells a citizen something about their requests.
 
-    Other apps give a subject, a text and a link (never their own objects); the
-    alert is emailed by a Celery task after the transaction commits.
+    Other apps give a subject, a text, a link and an opaque reference (never
+    their own objects). The notice is deposited in the casilla electrónica in the
+    same transaction; the email alert goes out by a Celery task after commit.
     """
     from .tasks import aviso_enviar
 
-    aviso_enviar.delay_on_commit(
-        usuario_id=usuario.pk, asunto=asunto, cuerpo=cuerpo, enlace=enlace
+    notificacion = Notificacion.objects.create(
+        usuario=usuario, asunto=asunto[:200], cuerpo=cuerpo, enlace=enlace, referencia=referencia
     )
+    _no_leidas_invalidar(usuario.pk)
+    encolar(aviso_enviar, notificacion_id=notificacion.pk)
+    return notificacion
 
 
-def aviso_correo_enviar(*, usuario_id: int, asunto: str, cuerpo: str, enlace: str) -> bool:
-    usuario = Usuario.objects.filter(pk=usuario_id, is_active=True).first()
-    if usuario is None:
-        return False
-    enlace_absoluto = enlace if enlace.startswith("http") else settings.SITE_URL + enlace
-    texto = render_to_string(
-        "ciudadanos/correo/aviso.txt",
-        {
-            "usuario": usuario,
-            "cuerpo": cuerpo,
-            "enlace": enlace_absoluto,
-            "ENTIDAD_NOMBRE": settings.ENTIDAD_NOMBRE,
-        },
-    )
-    correo_enviar(asunto=asunto, texto=texto, para=[usuario.email])
+def aviso_correo_enviar(*, notificacion_id: int) -> bool:
+    """Emails the alert of a deposited notice once (a second run does nothing)."""
+    with transaction.atomic():
+        notificacion = (
+            Notificacion.objects.select_for_update(of=("self",))
+            .select_related("usuario")
+            .filter(pk=notificacion_id)
+            .first()
+        )
+        if notificacion is None or notificacion.alerta_enviada_en or not notificacion.usuario.is_active:
+            return False
+        enlace = notificacion.get_absolute_url()
+        texto = render_to_string(
+            "ciudadanos/correo/aviso.txt",
+            {
+                "usuario": notificacion.usuario,
+                "asunto": notificacion.asunto,
+                "enlace": settings.SITE_URL + enlace,
+                "ENTIDAD_NOMBRE": settings.ENTIDAD_NOMBRE,
+            },
+        )
+        try:
+            correo_enviar(asunto=notificacion.asunto, texto=texto, para=[notificacion.usuario.email])
+        except Exception as error:
+            Notificacion.objects.filter(pk=notificacion.pk).update(
+                alerta_intentos=notificacion.alerta_intentos + 1, alerta_error=str(error)[:2000]
+            )
+            raise
+        notificacion.alerta_enviada_en = timezone.now()
+        notificacion.alerta_intentos += 1
+        notificacion.alerta_error = ""
+        notificacion.save(update_fields=["alerta_enviada_en", "alerta_intentos", "alerta_error"])
     return True
+
+
+def notificacion_leer(*, notificacion: Notificacion, usuario: Usuario) -> Notificacion:
+    """The citizen opens the notice: the first opening is the acknowledgement."""
+    if notificacion.usuario_id != usuario.pk:
+        raise PermissionError("Solo el destinatario puede leer su notificación.")
+    with transaction.atomic():
+        actualizadas = Notificacion.objects.filter(pk=notificacion.pk, leida_en__isnull=True).update(
+            leida_en=timezone.now()
+        )
+        notificacion.refresh_from_db()
+        if actualizadas:
+            _no_leidas_invalidar(usuario.pk)
+            notificacion_leida.send(sender=Notificacion, notificacion=notificacion)
+    return notificacion
+
+
+def alertas_pendientes_reencolar(*, minutos: int = 5) -> int:
+    """Beat: alerts not sent after a few minutes (a broker or mail outage) are
+    enqueued again."""
+    from .tasks import aviso_enviar
+
+    limite = timezone.now() - timezone.timedelta(minutes=minutos)
+    pendientes = list(
+        Notificacion.objects.filter(
+            alerta_enviada_en__isnull=True, depositada_en__lt=limite, alerta_intentos__lt=10
+        ).values_list("pk", flat=True)[:1000]
+    )
+    for pk in pendientes:
+        encolar(aviso_enviar, notificacion_id=pk)
+    return len(pendientes)

@@ -29,7 +29,12 @@ def perfil_cambio_alertar(*, usuario_id: int, campos: list[str]) -> bool:
 @shared_task(
     autoretry_for=REINTENTABLES, retry_backoff=True, retry_backoff_max=600, max_retries=8
 )
-def aviso_enviar(*, usuario_id: int, asunto: str, cuerpo: str, enlace: str) -> bool:
-    return services.aviso_correo_enviar(
-        usuario_id=usuario_id, asunto=asunto, cuerpo=cuerpo, enlace=enlace
-    )
+def aviso_enviar(*, notificacion_id: int) -> bool:
+    """Emails the alert of a notice deposited in the casilla (idempotent)."""
+    return services.aviso_correo_enviar(notificacion_id=notificacion_id)
+
+
+@shared_task
+def alertas_pendientes_reencolar() -> int:
+    """Beat: alerts still unsent after a few minutes are enqueued again."""
+    return services.alertas_pendientes_reencolar()

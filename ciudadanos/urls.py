@@ -9,4 +9,6 @@ urlpatterns = [
     path("cuenta/perfil/editar/", views.perfil_editar, name="perfil_editar"),
     path("cuenta/mis-datos/", views.datos_descargar, name="datos_descargar"),
     path("ubigeo/<str:codigo>/", views.ubigeo_hijos, name="ubigeo_hijos"),
+    path("casilla/", views.casilla, name="casilla"),
+    path("casilla/<int:pk>/", views.notificacion, name="notificacion"),
 ]

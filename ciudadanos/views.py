@@ -2,11 +2,12 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 from . import selectors, services, ubigeo
@@ -107,4 +108,25 @@ def ubigeo_hijos(request, codigo):
         raise Http404
     return JsonResponse(
         {"lugares": [{"codigo": lugar.codigo, "nombre": lugar.nombre} for lugar in lugares]}
+    )
+
+
+@login_required
+def casilla(request):
+    pagina = Paginator(selectors.notificaciones_de(usuario=request.user), 20).get_page(
+        request.GET.get("pagina")
+    )
+    return render(request, "ciudadanos/casilla.html", {"pagina": pagina})
+
+
+@login_required
+@never_cache
+def notificacion(request, pk):
+    notificacion = selectors.notificacion_de(usuario=request.user, pk=pk)
+    primera_lectura = notificacion.leida_en is None
+    notificacion = services.notificacion_leer(notificacion=notificacion, usuario=request.user)
+    return render(
+        request,
+        "ciudadanos/notificacion.html",
+        {"notificacion": notificacion, "primera_lectura": primera_lectura},
     )

@@ -248,7 +248,10 @@ CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 90
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_QUEUES = (Queue("default"), Queue("pdf"))
-CELERY_TASK_ROUTES = {"tramites.tasks.certificado_*": {"queue": "pdf"}}
+CELERY_TASK_ROUTES = {
+    "tramites.tasks.certificado_emitir": {"queue": "pdf"},
+    "tramites.tasks.cargo_emitir": {"queue": "pdf"},
+}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = "America/Lima"
 # A static schedule; each job is idempotent, so a late or repeated run is harmless.
@@ -256,6 +259,18 @@ CELERY_BEAT_SCHEDULE = {
     "plazos-vencidos": {
         "task": "tramites.tasks.plazos_vencidos_procesar",
         "schedule": crontab(hour=0, minute=15),
+    },
+    "documentos-pendientes": {
+        "task": "tramites.tasks.documentos_pendientes_reencolar",
+        "schedule": 120.0,
+    },
+    "alertas-pendientes": {
+        "task": "ciudadanos.tasks.alertas_pendientes_reencolar",
+        "schedule": 300.0,
+    },
+    "recordatorios": {
+        "task": "tramites.tasks.recordatorios_enviar",
+        "schedule": crontab(hour=7, minute=0),
     },
 }
 
@@ -283,6 +298,16 @@ ENTIDAD_DEPARTAMENTO = env("ENTIDAD_DEPARTAMENTO", default="15")
 # Attachments: allowed size of one file and of all files of one request.
 ADJUNTO_MAX_BYTES = env.int("ADJUNTO_MAX_BYTES", default=10 * 1024 * 1024)
 SOLICITUD_ADJUNTOS_MAX_BYTES = env.int("SOLICITUD_ADJUNTOS_MAX_BYTES", default=25 * 1024 * 1024)
+
+# --- Certificates -------------------------------------------------------------
+
+# The entity's signing key (PKCS#12). Without CERT_SIGNING_P12 the embedded default
+# (DEBUG) creates a self-signed demo certificate under VAR_DIR on first use.
+CERT_SIGNING_P12 = env("CERT_SIGNING_P12", default=str(VAR_DIR / "firma-demo.p12"))
+CERT_SIGNING_PASSWORD = env("CERT_SIGNING_PASSWORD", default="demo" if DEBUG else "")
+CERT_SIGNING_DEMO = env.bool("CERT_SIGNING_DEMO", default=DEBUG)
+# A pending document older than this is enqueued again by the sweeper (beat).
+DOCUMENTOS_REENCOLAR_MINUTOS = env.int("DOCUMENTOS_REENCOLAR_MINUTOS", default=3)
 
 # --- Security ------------------------------------------------------------------
 
@@ -335,5 +360,7 @@ LOGGING = {
     "loggers": {
         "django.server": {"level": "INFO"},
         "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -71,3 +71,6 @@ WHITENOISE_AUTOREFRESH = True
 SECURE_SSL_REDIRECT = False
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 SITE_URL = "http://testserver"
+# A demo signing certificate is created under the run's temporary VAR_DIR.
+CERT_SIGNING_DEMO = True
+CERT_SIGNING_PASSWORD = "demo"  # noqa: S105 - a throwaway test certificate

@@ -33,6 +33,8 @@ from .models import (
     Adjunto,
     AdjuntoRequerido,
     CampoTramite,
+    CargoPresentacion,
+    Certificado,
     DiaNoLaborable,
     Estado,
     Evento,
@@ -523,3 +525,92 @@ class AccesoExpedienteAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+
+
+# --- Issued documents ---------------------------------------------------------------------------
+
+
+class RevocarForm(forms.Form):
+    motivo = forms.CharField(
+        label=gettext_lazy("Motivo de la revocación"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": gettext_lazy("Escribe el motivo de la revocación.")},
+    )
+
+
+class DocumentoAdminBase(admin.ModelAdmin):
+    list_display = ("solicitud", "estado", "intentos", "emitido_en", "actualizado_en")
+    list_filter = ("estado",)
+    search_fields = ("=solicitud__expediente",)
+    list_select_related = ("solicitud",)
+    actions = ("reintentar",)
+    readonly_fields = ("solicitud", "estado", "archivo", "sha256", "intentos", "error", "emitido_en",
+                       "creado_en", "actualizado_en")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(
+            solicitud__in=selectors.solicitudes_de_personal(usuario=request.user)
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=gettext_lazy("Reintentar la generación de los que fallaron"))
+    def reintentar(self, request, queryset):
+        n = 0
+        for documento in queryset.exclude(estado="emitido"):
+            services.documento_reintentar(documento=documento, usuario=request.user)
+            n += 1
+        self.message_user(request, _("Enviados a generar de nuevo: %d.") % n, messages.SUCCESS)
+
+
+@admin.register(Certificado)
+class CertificadoAdmin(DocumentoAdminBase):
+    list_display = ("codigo_legible", "solicitud", "tipo", "estado", "revocado_en", "emitido_en", "intentos")
+    list_filter = ("estado", "tipo")
+    search_fields = ("=solicitud__expediente", "=codigo")
+    readonly_fields = DocumentoAdminBase.readonly_fields + (
+        "tipo", "codigo", "resolucion", "firmante_nombre", "firmante_cargo", "revocado_en",
+        "revocado_por", "motivo_revocacion",
+    )
+    change_form_template = "admin/tramites/certificado/change_form.html"
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/revocar/", self.admin_site.admin_view(self.revocar), name="tramites_certificado_revocar"),
+        ] + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra = {"revocar_form": RevocarForm(), "puede_revocar": request.user.has_perm("tramites.revocar_certificado")}
+        return super().change_view(request, object_id, form_url, extra_context={**extra, **(extra_context or {})})
+
+    def revocar(self, request, pk):
+        certificado = self.get_queryset(request).filter(pk=pk).first()
+        if certificado is None:
+            raise Http404
+        destino = HttpResponseRedirect(reverse("admin:tramites_certificado_change", args=[pk]))
+        if request.method != "POST":
+            return destino
+        form = RevocarForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Escribe el motivo de la revocación."))
+            return destino
+        try:
+            services.certificado_revocar(certificado=certificado, usuario=request.user, motivo=form.cleaned_data["motivo"])
+        except services.TransicionNoPermitida as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Revocaste el certificado %s.") % certificado.codigo_legible)
+        return destino
+
+
+@admin.register(CargoPresentacion)
+class CargoPresentacionAdmin(DocumentoAdminBase):
+    pass

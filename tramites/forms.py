@@ -115,3 +115,23 @@ class DesistirForm(forms.Form):
 
 def oficinas_activas():
     return Oficina.objects.filter(activa=True).order_by("nombre")
+
+
+class VerificarForm(forms.Form):
+    codigo = forms.CharField(
+        label=_("Código de verificación"),
+        help_text=_("Está al pie del documento, por ejemplo ABCD-EFGH-IJKL-MNOP."),
+        max_length=40,
+        widget=forms.TextInput(attrs={"class": "entrada entrada--20", "autocomplete": "off",
+                                      "spellcheck": "false", "autocapitalize": "characters"}),
+        error_messages={"required": _("Escribe el código de verificación.")},
+    )
+
+
+class ArchivoVerificarForm(forms.Form):
+    archivo = forms.FileField(
+        label=_("Comprueba un archivo PDF"),
+        help_text=_("Sube el PDF que recibiste: te diremos si es idéntico, byte por byte, al que emitimos. No lo guardamos."),
+        widget=forms.FileInput(attrs={"accept": ".pdf,application/pdf"}),
+        error_messages={"required": _("Elige el archivo PDF que quieres comprobar.")},
+    )

@@ -341,6 +341,16 @@ class Solicitud(models.Model):
     def abierta(self):
         return self.estado in ESTADOS_ABIERTOS
 
+    @property
+    def certificado_emitido(self):
+        certificado = getattr(self, "certificado", None)
+        return certificado if certificado is not None and certificado.listo else None
+
+    @property
+    def cargo_emitido(self):
+        cargo = getattr(self, "cargo", None)
+        return cargo if cargo is not None and cargo.listo else None
+
 
 def _ruta_adjunto(instancia, nombre):
     # Random stored names: the original name is kept only as data.
@@ -413,6 +423,9 @@ class TipoEvento(models.TextChoices):
     ASIGNADA = "asignada", _("Asignada a un evaluador")
     SILENCIO_POSITIVO = "silencio_positivo", _("Aprobada por silencio administrativo positivo")
     SILENCIO_NEGATIVO = "silencio_negativo", _("Plazo vencido: silencio administrativo negativo")
+    DOCUMENTO_EMITIDO = "documento_emitido", _("Documento emitido")
+    CERTIFICADO_REVOCADO = "certificado_revocado", _("Certificado revocado")
+    NOTIFICACION_LEIDA = "notificacion_leida", _("Notificación leída")
 
 
 class Evento(models.Model):
@@ -456,3 +469,110 @@ class AccesoExpediente(models.Model):
 
     def __str__(self):
         return f"{self.solicitud} — {self.oficina} ({self.creado_en:%d/%m/%Y %H:%M})"
+
+
+class EstadoDocumento(models.TextChoices):
+    PENDIENTE = "pendiente", _("Pendiente")
+    EMITIDO = "emitido", _("Emitido")
+    FALLIDO = "fallido", _("Falló (se reintentará)")
+
+
+def _ruta_documento(instancia, nombre):
+    return f"documentos/{instancia.CARPETA}/{uuid.uuid4().hex}.pdf"
+
+
+class DocumentoEmitido(models.Model):
+    """A PDF the entity issues, produced by a worker: pending until the worker
+    stores it with its SHA-256; failures are recorded on the row."""
+
+    estado = models.CharField(
+        _("estado"), max_length=10, choices=EstadoDocumento.choices, default=EstadoDocumento.PENDIENTE
+    )
+    archivo = models.FileField(_("archivo"), upload_to=_ruta_documento, max_length=200, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, db_index=True)
+    intentos = models.PositiveSmallIntegerField(_("intentos"), default=0)
+    error = models.TextField(_("último error"), blank=True)
+    emitido_en = models.DateTimeField(_("emitido el"), null=True, blank=True)
+    creado_en = models.DateTimeField(_("creado el"), auto_now_add=True)
+    actualizado_en = models.DateTimeField(_("actualizado el"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def listo(self):
+        return self.estado == EstadoDocumento.EMITIDO
+
+
+class Certificado(DocumentoEmitido):
+    """The document issued when a request is approved (or the record of a
+    silencio positivo approval). One per request."""
+
+    class Tipo(models.TextChoices):
+        CERTIFICADO = "certificado", _("Certificado")
+        SILENCIO = "silencio", _("Constancia de aprobación por silencio administrativo positivo")
+
+    CARPETA = "certificados"
+
+    solicitud = models.OneToOneField(
+        Solicitud, on_delete=models.PROTECT, related_name="certificado", verbose_name=_("solicitud")
+    )
+    tipo = models.CharField(_("tipo"), max_length=12, choices=Tipo.choices, default=Tipo.CERTIFICADO)
+    codigo = models.CharField(_("código de verificación"), max_length=16, unique=True)
+    resolucion = models.TextField(_("texto de la resolución"), blank=True)
+    firmante_nombre = models.CharField(_("firmado por"), max_length=200)
+    firmante_cargo = models.CharField(_("cargo"), max_length=200)
+    revocado_en = models.DateTimeField(_("revocado el"), null=True, blank=True)
+    revocado_por = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    motivo_revocacion = models.TextField(_("motivo de la revocación"), blank=True)
+
+    class Meta:
+        verbose_name = _("certificado")
+        verbose_name_plural = _("certificados")
+        indexes = [models.Index(fields=["estado", "actualizado_en"], name="certificado_pendientes")]
+        permissions = [("revocar_certificado", _("Puede revocar certificados"))]
+
+    def __str__(self):
+        return f"{self.get_tipo_display()} {self.solicitud} ({self.codigo_legible})"
+
+    @property
+    def codigo_legible(self):
+        return "-".join(self.codigo[i : i + 4] for i in range(0, len(self.codigo), 4))
+
+    @property
+    def revocado(self):
+        return self.revocado_en is not None
+
+
+class CargoPresentacion(DocumentoEmitido):
+    """The filing receipt (cargo de presentación): proof of what was filed and when."""
+
+    CARPETA = "cargos"
+
+    solicitud = models.OneToOneField(
+        Solicitud, on_delete=models.PROTECT, related_name="cargo", verbose_name=_("solicitud")
+    )
+
+    class Meta:
+        verbose_name = _("cargo de presentación")
+        verbose_name_plural = _("cargos de presentación")
+        indexes = [models.Index(fields=["estado", "actualizado_en"], name="cargo_pendientes")]
+
+    def __str__(self):
+        return f"Cargo {self.solicitud}"
+
+
+class RecordatorioEnviado(models.Model):
+    """A reminder already sent, so a second run of the daily job sends none."""
+
+    clave = models.CharField(_("clave"), max_length=120, unique=True)
+    enviado_en = models.DateTimeField(_("enviado el"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("recordatorio enviado")
+        verbose_name_plural = _("recordatorios enviados")
+
+    def __str__(self):
+        return self.clave

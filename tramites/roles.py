@@ -17,11 +17,12 @@ PERMISOS = {
     MESA_DE_PARTES: ["view_solicitud", "observar_solicitud", "asignar_solicitud"],
     EVALUADOR: [
         "view_solicitud", "tomar_solicitud", "observar_solicitud", "aprobar_solicitud",
-        "denegar_solicitud",
+        "denegar_solicitud", "view_certificado",
     ],
     JEFE_DE_OFICINA: [
         "view_solicitud", "tomar_solicitud", "asignar_solicitud", "observar_solicitud",
-        "aprobar_solicitud", "denegar_solicitud", "ver_supervision",
+        "aprobar_solicitud", "denegar_solicitud", "ver_supervision", "view_certificado",
+        "revocar_certificado",
     ],
     ADMINISTRADOR_CATALOGO: _CATALOGO,
 }

@@ -85,7 +85,7 @@ def solicitud_de_ciudadano(*, ciudadano, expediente: str) -> Solicitud:
     solicitud = (
         _de(ciudadano)
         .filter(expediente=expediente)
-        .select_related("tramite__oficina_resolucion", "asignado_a")
+        .select_related("tramite__oficina_resolucion", "asignado_a", "certificado", "cargo")
         .prefetch_related(
             "tramite__campos",
             "tramite__adjuntos_requeridos",
@@ -243,3 +243,62 @@ def evaluadores_de(*, solicitud: Solicitud) -> QuerySet:
         .distinct()
         .order_by("email")
     )
+
+
+
+# --- Issued documents --------------------------------------------------------------------------
+
+
+def documento_accesible(*, usuario, expediente: str, tipo: str):
+    """A certificate or filing receipt its owner (or staff of the office) may
+    download, once issued; 404 for anyone else or while pending."""
+    from .models import CargoPresentacion, Certificado, EstadoDocumento
+
+    modelo = {"certificado": Certificado, "cargo": CargoPresentacion}.get(tipo)
+    if modelo is None or not (usuario and usuario.is_authenticated):
+        raise Http404
+    documento = (
+        modelo.objects.filter(solicitud__expediente=expediente, estado=EstadoDocumento.EMITIDO)
+        .select_related("solicitud__tramite")
+        .first()
+    )
+    if documento is None or not puede_ver(usuario=usuario, solicitud=documento.solicitud):
+        raise Http404
+    return documento
+
+
+def certificado_por_codigo(*, codigo: str):
+    from .models import Certificado
+
+    if not codigo:
+        return None
+    return (
+        Certificado.objects.filter(codigo=codigo)
+        .select_related("solicitud__tramite__oficina_resolucion")
+        .first()
+    )
+
+
+def enmascarar_nombre(nombre: str) -> str:
+    """'Ch'aska Quispe' -> 'Ch**** Qu****': enough to recognise, not to read."""
+    return " ".join(p[:2] + "*" * max(len(p) - 2, 1) for p in (nombre or "").split())
+
+
+def enmascarar_documento(numero: str) -> str:
+    numero = numero or ""
+    return "*" * max(len(numero) - 4, 0) + numero[-4:]
+
+
+def documento_por_huella(*, sha256: str):
+    """The issued certificate or receipt whose file has this SHA-256, if any."""
+    from .models import CargoPresentacion, Certificado, EstadoDocumento
+
+    for modelo in (Certificado, CargoPresentacion):
+        documento = (
+            modelo.objects.filter(sha256=sha256, estado=EstadoDocumento.EMITIDO)
+            .select_related("solicitud__tramite")
+            .first()
+        )
+        if documento is not None:
+            return documento
+    return None

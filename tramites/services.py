@@ -5,19 +5,28 @@ the actor, writes the state and an Evento, and schedules the citizen's notice
 for after the commit. Nothing else writes Solicitud.estado.
 """
 
+import base64
 import datetime
+import hashlib
+import logging
+import re
+import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings as django_settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ciudadanos import services as ciudadanos_services
+from egov.tareas import encolar
 
-from . import selectors
+from . import documentos, selectors
 from .archivos import ArchivoRevisado
 from .cache import ciudadano_invalidar
 from .models import (
@@ -25,10 +34,14 @@ from .models import (
     Adjunto,
     AdjuntoRequerido,
     Calificacion,
+    CargoPresentacion,
+    Certificado,
     ContadorExpediente,
     Estado,
+    EstadoDocumento,
     Evento,
     Observacion,
+    RecordatorioEnviado,
     Solicitud,
     TipoEvento,
     Tramite,
@@ -37,6 +50,8 @@ from .plazos import Calendario
 from .roles import PERMISO_DE_ACCION
 
 DIAS_PARA_SUBSANAR = 2
+
+log = logging.getLogger(__name__)
 
 
 class TransicionNoPermitida(Exception):
@@ -162,6 +177,8 @@ def _transicionar(solicitud: Solicitud, accion: str, actor, nota: str = "") -> E
         nota=nota,
     )
     _notificar(solicitud, evento)
+    if transicion.destino == Estado.APROBADA:
+        _certificado_preparar(solicitud, accion, actor, nota)
     return evento
 
 
@@ -174,6 +191,33 @@ def _notificar(solicitud: Solicitud, evento: Evento) -> None:
         asunto=" ".join(asunto.split()),
         cuerpo=cuerpo,
         enlace=solicitud.get_absolute_url(),
+        referencia=referencia_de(solicitud),
+    )
+
+
+def referencia_de(solicitud: Solicitud) -> str:
+    """How this app names a request in the citizen's casilla."""
+    return f"solicitud:{solicitud.pk}"
+
+
+def notificacion_leida_registrar(*, notificacion) -> Evento | None:
+    """The citizen opened a notice about one of their requests: the read time
+    (the legal acknowledgement) goes into the request's timeline."""
+    prefijo, _sep, pk = (notificacion.referencia or "").partition(":")
+    if prefijo != "solicitud" or not pk.isdigit():
+        return None
+    solicitud = Solicitud.objects.filter(pk=int(pk), ciudadano_id=notificacion.usuario_id).first()
+    if solicitud is None:
+        return None
+    ciudadano_invalidar(solicitud.ciudadano_id)
+    return Evento.objects.create(
+        solicitud=solicitud,
+        tipo=TipoEvento.NOTIFICACION_LEIDA,
+        actor=notificacion.usuario,
+        estado_anterior=solicitud.estado,
+        estado_nuevo=solicitud.estado,
+        nota=_("«%(asunto)s», leída el %(fecha)s.")
+        % {"asunto": notificacion.asunto, "fecha": timezone.localtime(notificacion.leida_en).strftime("%d/%m/%Y %H:%M")},
     )
 
 
@@ -349,6 +393,7 @@ def solicitud_presentar(*, solicitud: Solicitud, ciudadano, declaracion_jurada: 
             else Calendario().vencimiento(local.date(), tramite.plazo_dias)
         )
         _transicionar(solicitud, "presentar", ciudadano)
+        _cargo_preparar(solicitud)
         if tramite.es_automatica:
             _transicionar(solicitud, "aprobar_automatica", None)
     return solicitud
@@ -577,3 +622,305 @@ def acceso_registrar(*, solicitud: Solicitud, usuario) -> AccesoExpediente:
     )
     ciudadano_invalidar(solicitud.ciudadano_id)
     return acceso
+
+
+# --- Issued documents: certificates and filing receipts --------------------------------------
+
+
+def codigo_nuevo() -> str:
+    """A verification code with 80 random bits (16 base32 characters)."""
+    return base64.b32encode(secrets.token_bytes(10)).decode()
+
+
+def codigo_normalizar(texto: str) -> str:
+    """What a person typed (with dashes, spaces, lowercase, 0 for O…) as a
+    stored code, or "" if it cannot be one."""
+    limpio = re.sub(r"[\s\-]", "", texto or "").upper()
+    limpio = limpio.translate(str.maketrans({"0": "O", "1": "I", "8": "B"}))
+    return limpio if re.fullmatch(r"[A-Z2-7]{16}", limpio) else ""
+
+
+def _firmante_de(actor, solicitud: Solicitud) -> tuple[str, str]:
+    entidad = django_settings.ENTIDAD_NOMBRE
+    if actor is None:
+        return _("Firma automática del sistema"), _("Trámites en línea — %(entidad)s") % {"entidad": entidad}
+    roles = ", ".join(sorted(g.name for g in actor.groups.all())) or _("Servidor")
+    oficina = solicitud.tramite.oficina_resolucion.nombre
+    return actor.get_full_name(), f"{roles} — {oficina}"
+
+
+def _certificado_preparar(solicitud: Solicitud, accion: str, actor, nota: str) -> None:
+    """On approval: the certificate row (pending) in the same transaction, and
+    the PDF task after commit. A lost task is found again by the sweeper."""
+    from .tasks import certificado_emitir
+
+    if Certificado.objects.filter(solicitud=solicitud).exists():
+        return
+    tipo = Certificado.Tipo.SILENCIO if accion == "silencio_positivo" else Certificado.Tipo.CERTIFICADO
+    nombre, cargo = _firmante_de(actor, solicitud)
+    certificado = Certificado.objects.create(
+        solicitud=solicitud, tipo=tipo, codigo=codigo_nuevo(), resolucion=nota,
+        firmante_nombre=nombre[:200], firmante_cargo=cargo[:200],
+    )
+    encolar(certificado_emitir, certificado_id=certificado.pk)
+
+
+def _cargo_preparar(solicitud: Solicitud) -> None:
+    from .tasks import cargo_emitir
+
+    cargo, creado = CargoPresentacion.objects.get_or_create(solicitud=solicitud)
+    if creado:
+        encolar(cargo_emitir, cargo_id=cargo.pk)
+
+
+def url_verificacion(codigo: str) -> str:
+    return django_settings.SITE_URL + reverse("tramites:verificar_codigo", kwargs={"codigo": codigo})
+
+
+def _contexto_documento(solicitud: Solicitud) -> dict:
+    from .declaraciones import respuesta_mostrar
+
+    return {
+        "solicitud": solicitud,
+        "tramite": solicitud.tramite,
+        "solicitante": solicitud.solicitante,
+        "respuestas": [
+            (c.etiqueta, respuesta_mostrar(c, solicitud.respuestas.get(c.nombre, "")))
+            for c in solicitud.tramite.campos.all()
+        ],
+        "ENTIDAD_NOMBRE": django_settings.ENTIDAD_NOMBRE,
+        "ENTIDAD_SIGLA": django_settings.ENTIDAD_SIGLA,
+        "ahora": timezone.localtime(),
+        "identificador": solicitud.expediente or "",
+    }
+
+
+def _fallo_registrar(modelo, pk: int, error: Exception) -> None:
+    modelo.objects.filter(pk=pk).exclude(estado=EstadoDocumento.EMITIDO).update(
+        estado=EstadoDocumento.FALLIDO,
+        intentos=F("intentos") + 1,
+        error=f"{error.__class__.__name__}: {error}"[:2000],
+        actualizado_en=timezone.now(),
+    )
+
+
+def _guardar_pdf(documento, pdf: bytes, nombre: str) -> None:
+    documento.archivo.save(nombre, ContentFile(pdf), save=False)
+    documento.sha256 = hashlib.sha256(pdf).hexdigest()
+    documento.estado = EstadoDocumento.EMITIDO
+    documento.emitido_en = timezone.now()
+    documento.intentos += 1
+    documento.error = ""
+    documento.save()
+
+
+def certificado_emitir(*, certificado_id: int) -> str:
+    """Renders, signs and stores a certificate. Idempotent: a certificate
+    already issued is left as it is (the same file), so a task that runs twice
+    (a retry, the sweeper, a killed worker) makes one certificate."""
+    try:
+        with transaction.atomic():
+            certificado = (
+                Certificado.objects.select_for_update(of=("self",))
+                .select_related("solicitud__tramite__oficina_resolucion", "solicitud__ciudadano")
+                .get(pk=certificado_id)
+            )
+            if certificado.estado == EstadoDocumento.EMITIDO:
+                log.info("certificado %s ya emitido: se omite", certificado_id)
+                return "omitido"
+            solicitud = certificado.solicitud
+            enlace = url_verificacion(certificado.codigo)
+            contexto = {
+                **_contexto_documento(solicitud),
+                "certificado": certificado,
+                "url_verificacion": enlace,
+                "qr": documentos.qr_svg(enlace),
+            }
+            pdf = documentos.pdf_renderizar("pdf/certificado.html", contexto)
+            firmado = documentos.pdf_firmar(pdf, motivo=certificado.get_tipo_display())
+            _guardar_pdf(certificado, firmado, f"{solicitud.expediente}.pdf")
+            evento = Evento.objects.create(
+                solicitud=solicitud, tipo=TipoEvento.DOCUMENTO_EMITIDO,
+                estado_anterior=solicitud.estado, estado_nuevo=solicitud.estado,
+                nota=_("%(tipo)s listo para descargar (código %(codigo)s).")
+                % {"tipo": certificado.get_tipo_display(), "codigo": certificado.codigo_legible},
+            )
+            _notificar(solicitud, evento)
+            ciudadano_invalidar(solicitud.ciudadano_id)
+    except Exception as error:
+        log.exception("falló el certificado %s", certificado_id)
+        _fallo_registrar(Certificado, certificado_id, error)
+        raise
+    log.info("certificado %s emitido", certificado_id)
+    return "emitido"
+
+
+def cargo_emitir(*, cargo_id: int) -> str:
+    """The filing receipt: what was filed, when, and each document's SHA-256."""
+    try:
+        with transaction.atomic():
+            cargo = (
+                CargoPresentacion.objects.select_for_update(of=("self",))
+                .select_related("solicitud__tramite__oficina_recepcion")
+                .get(pk=cargo_id)
+            )
+            if cargo.estado == EstadoDocumento.EMITIDO:
+                return "omitido"
+            solicitud = cargo.solicitud
+            contexto = {
+                **_contexto_documento(solicitud),
+                "adjuntos": list(solicitud.adjuntos.filter(vigente=True).select_related("requerido")),
+            }
+            pdf = documentos.pdf_renderizar("pdf/cargo.html", contexto)
+            firmado = documentos.pdf_firmar(pdf, motivo=_("Cargo de presentación"))
+            _guardar_pdf(cargo, firmado, f"cargo-{solicitud.expediente}.pdf")
+            ciudadano_invalidar(solicitud.ciudadano_id)
+    except Exception as error:
+        log.exception("falló el cargo %s", cargo_id)
+        _fallo_registrar(CargoPresentacion, cargo_id, error)
+        raise
+    return "emitido"
+
+
+def documentos_pendientes_reencolar(*, minutos: int | None = None) -> dict:
+    """Beat: certificates and receipts pending for longer than a few minutes
+    (a broker outage, a killed worker) are enqueued again. Issuing is
+    idempotent, so enqueuing one twice does no harm."""
+    from .tasks import cargo_emitir as tarea_cargo
+    from .tasks import certificado_emitir as tarea_certificado
+
+    minutos = django_settings.DOCUMENTOS_REENCOLAR_MINUTOS if minutos is None else minutos
+    limite = timezone.now() - datetime.timedelta(minutes=minutos)
+    resultado = {}
+    for modelo, tarea, argumento in (
+        (Certificado, tarea_certificado, "certificado_id"),
+        (CargoPresentacion, tarea_cargo, "cargo_id"),
+    ):
+        pendientes = list(
+            modelo.objects.filter(estado=EstadoDocumento.PENDIENTE, actualizado_en__lt=limite)
+            .values_list("pk", flat=True)[:500]
+        )
+        modelo.objects.filter(pk__in=pendientes).update(actualizado_en=timezone.now())
+        for pk in pendientes:
+            encolar(tarea, **{argumento: pk})
+        resultado[modelo._meta.model_name] = len(pendientes)
+    return resultado
+
+
+def documento_reintentar(*, documento, usuario) -> None:
+    """Admin: a failed certificate or receipt goes back to the queue."""
+    from .tasks import cargo_emitir as tarea_cargo
+    from .tasks import certificado_emitir as tarea_certificado
+
+    if documento.estado == EstadoDocumento.EMITIDO:
+        return
+    type(documento).objects.filter(pk=documento.pk).update(
+        estado=EstadoDocumento.PENDIENTE, actualizado_en=timezone.now()
+    )
+    if isinstance(documento, Certificado):
+        encolar(tarea_certificado, certificado_id=documento.pk)
+    else:
+        encolar(tarea_cargo, cargo_id=documento.pk)
+
+
+def certificado_revocar(*, certificado: Certificado, usuario, motivo: str) -> Certificado:
+    """A head of office revokes a certificate with a reason; verification then
+    says so, and the citizen is told."""
+    motivo = (motivo or "").strip()
+    if not motivo:
+        raise TransicionNoPermitida(_("Escribe el motivo de la revocación."))
+    with transaction.atomic():
+        certificado = Certificado.objects.select_for_update(of=("self",)).select_related(
+            "solicitud__tramite", "solicitud__ciudadano"
+        ).get(pk=certificado.pk)
+        solicitud = certificado.solicitud
+        if not (
+            usuario.has_perm("tramites.revocar_certificado")
+            and selectors.puede_gestionar(usuario=usuario, solicitud=solicitud)
+        ):
+            raise TransicionNoPermitida(_("No tienes permiso para revocar este certificado."))
+        if certificado.revocado:
+            return certificado
+        certificado.revocado_en = timezone.now()
+        certificado.revocado_por = usuario
+        certificado.motivo_revocacion = motivo
+        certificado.save(update_fields=["revocado_en", "revocado_por", "motivo_revocacion", "actualizado_en"])
+        evento = Evento.objects.create(
+            solicitud=solicitud, tipo=TipoEvento.CERTIFICADO_REVOCADO, actor=usuario,
+            estado_anterior=solicitud.estado, estado_nuevo=solicitud.estado, nota=motivo,
+        )
+        _notificar(solicitud, evento)
+        ciudadano_invalidar(solicitud.ciudadano_id)
+    return certificado
+
+
+# --- Reminders (daily, by beat) ----------------------------------------------------------------
+
+
+def _una_vez(clave: str) -> bool:
+    """True the first time a reminder key is seen (a unique row decides)."""
+    _obj, creado = RecordatorioEnviado.objects.get_or_create(clave=clave)
+    return creado
+
+
+def recordatorios_enviar(*, hoy: datetime.date | None = None) -> dict:
+    """To citizens, the business day before an observation's deadline; to each
+    office, a digest of requests due in 2 business days and overdue. A second
+    run on the same day sends nothing more."""
+    from ciudadanos.tasks import correo_enviar
+
+    hoy = hoy or _hoy()
+    calendario = Calendario()
+    manana = calendario.sumar(hoy, 1)
+    resultado = {"ciudadanos": 0, "oficinas": 0}
+    observaciones = Observacion.objects.filter(
+        subsanada_en__isnull=True, plazo=manana, solicitud__estado=Estado.OBSERVADA
+    ).select_related("solicitud__tramite", "solicitud__ciudadano")
+    for observacion in observaciones:
+        with transaction.atomic():
+            if not _una_vez(f"observacion:{observacion.pk}:{hoy.isoformat()}"):
+                continue
+            solicitud = observacion.solicitud
+            ciudadanos_services.aviso_depositar(
+                usuario=solicitud.ciudadano,
+                asunto=_("%(exp)s: mañana vence el plazo para subsanar") % {"exp": solicitud.expediente},
+                cuerpo=render_to_string(
+                    "tramites/avisos/recordatorio_observacion.txt",
+                    {"solicitud": solicitud, "observacion": observacion},
+                ).strip(),
+                enlace=solicitud.get_absolute_url(),
+                referencia=referencia_de(solicitud),
+            )
+            resultado["ciudadanos"] += 1
+
+    en_dos = calendario.sumar(hoy, 2)
+    abiertas = Solicitud.objects.filter(
+        estado__in=(Estado.PRESENTADA, Estado.EN_EVALUACION), fecha_limite__lte=en_dos
+    ).select_related("tramite__oficina_resolucion", "asignado_a").order_by("fecha_limite", "id")
+    por_oficina = {}
+    for solicitud in abiertas:
+        por_oficina.setdefault(solicitud.tramite.oficina_resolucion, []).append(solicitud)
+    for oficina, solicitudes in por_oficina.items():
+        destinatarios = list(
+            oficina.personal.filter(is_active=True, is_staff=True).values_list("email", flat=True)
+        )
+        if not destinatarios:
+            continue
+        with transaction.atomic():
+            if not _una_vez(f"resumen:{oficina.pk}:{hoy.isoformat()}"):
+                continue
+            texto = render_to_string(
+                "tramites/avisos/resumen_oficina.txt",
+                {"oficina": oficina, "hoy": hoy,
+                 "vencidas": [s for s in solicitudes if s.fecha_limite < hoy],
+                 "proximas": [s for s in solicitudes if s.fecha_limite >= hoy],
+                 "SITE_URL": django_settings.SITE_URL},
+            )
+            encolar(
+                correo_enviar,
+                asunto=_("%(oficina)s: %(n)s solicitudes vencidas o por vencer")
+                % {"oficina": oficina.nombre, "n": len(solicitudes)},
+                texto=texto, para=destinatarios,
+            )
+            resultado["oficinas"] += 1
+    return resultado

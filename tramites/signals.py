@@ -1,8 +1,11 @@
-"""Cache invalidation only: a change to the catalog, from the admin or a
-command, makes the public catalog pages render again."""
+"""Cache invalidation (a change to the catalog, from the admin or a command,
+makes the public catalog pages render again) and the casilla's read receipts
+for requests, which the citizens app announces without knowing about requests."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
+
+from ciudadanos.signals import notificacion_leida
 
 from .cache import catalogo_invalidar
 from .models import AdjuntoRequerido, CampoTramite, Oficina, Tramite
@@ -19,3 +22,10 @@ from .models import AdjuntoRequerido, CampoTramite, Oficina, Tramite
 @receiver(m2m_changed, sender=Oficina.personal.through)
 def _catalogo_cambio(**kwargs):
     catalogo_invalidar()
+
+
+@receiver(notificacion_leida)
+def _notificacion_leida(notificacion, **kwargs):
+    from .services import notificacion_leida_registrar
+
+    notificacion_leida_registrar(notificacion=notificacion)

@@ -17,4 +17,7 @@ urlpatterns = [
     path("mis-tramites/<str:expediente>/subsanar/", views.subsanar, name="subsanar"),
     path("mis-tramites/<str:expediente>/desistir/", views.desistir, name="desistir"),
     path("documentos/<uuid:uuid>/", views.adjunto_descargar, name="adjunto"),
+    path("mis-tramites/<str:expediente>/<str:tipo>.pdf", views.documento_descargar, name="documento"),
+    path("verificar/", views.verificar, name="verificar"),
+    path("verificar/<str:codigo>/", views.verificar_codigo, name="verificar_codigo"),
 ]

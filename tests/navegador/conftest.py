@@ -112,3 +112,108 @@ def revisar_accesibilidad():
         )
 
     return revisar
+
+
+# --- Procedures: the seeded catalog, citizens with a profile, real files ---------------------
+
+DOMICILIO = "constancia-de-domicilio"
+
+
+@pytest.fixture
+def catalogo_cargado(transactional_db):
+    """The seeded TUPA and the staff role groups. A transactional test flushes
+    every table at its end, the rows the migrations wrote included, so both are
+    created again for each test that needs them."""
+    import io
+
+    from django.contrib.auth.models import Group, Permission
+    from django.core.management import call_command
+
+    from tramites.roles import grupos_sincronizar
+
+    call_command("catalogo_cargar", stdout=io.StringIO())
+    grupos_sincronizar(Group, Permission)
+
+
+@pytest.fixture
+def ciudadano_con_perfil(transactional_db):
+    """A citizen with a verified email and a complete profile in Miraflores
+    (department 15, the entity's: district questions come prefilled)."""
+    from tests.factories import PerfilFactory
+
+    return PerfilFactory(
+        nombres="Rosa", apellido_paterno="Huamán", apellido_materno="Ccori",
+        direccion="Jr. Junín 456", ubigeo="150122",
+    ).usuario
+
+
+def pdf_pequeno() -> bytes:
+    """A valid one-page PDF, as the upload checks want it."""
+    import io
+
+    from pypdf import PdfWriter
+
+    escritor = PdfWriter()
+    escritor.add_blank_page(width=595, height=842)
+    salida = io.BytesIO()
+    escritor.write(salida)
+    return salida.getvalue()
+
+
+@pytest.fixture
+def archivo_pdf(tmp_path):
+    """Writes a small valid PDF with this name and returns its path (for
+    page.set_input_files)."""
+
+    def escribir(nombre="recibo.pdf"):
+        ruta = tmp_path / "subidas" / nombre
+        ruta.parent.mkdir(exist_ok=True)
+        ruta.write_bytes(pdf_pequeno())
+        return ruta
+
+    return escribir
+
+
+@pytest.fixture
+def presentar_constancia(catalogo_cargado):
+    """Files a complete "constancia de domicilio" for a citizen through the
+    services, as the filing pages do; returns the filed request."""
+    import datetime
+    from decimal import Decimal
+
+    from django.conf import settings
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from tramites import services
+    from tramites.archivos import archivo_revisar
+    from tramites.models import Tramite
+
+    def presentar(ciudadano, tiempo_residencia="12", nombre_recibo="recibo-luz.pdf"):
+        tramite = Tramite.objects.get(slug=DOMICILIO)
+        solicitud = services.borrador_iniciar(ciudadano=ciudadano, tramite=tramite)
+        services.borrador_responder(
+            solicitud=solicitud,
+            respuestas={
+                "direccion": "Jr. Junín 456",
+                "distrito": "150122",
+                "tiempo_residencia": tiempo_residencia,
+                "finalidad": "Trabajo",
+            },
+        )
+        revisado = archivo_revisar(
+            SimpleUploadedFile(nombre_recibo, pdf_pequeno()), max_bytes=settings.ADJUNTO_MAX_BYTES
+        )
+        services.adjunto_agregar(
+            solicitud=solicitud, requerido=tramite.adjuntos_requeridos.get(), revisado=revisado,
+            max_total=settings.SOLICITUD_ADJUNTOS_MAX_BYTES,
+        )
+        services.borrador_pago_registrar(
+            solicitud=solicitud, canal="bn", numero="48213377",
+            fecha=timezone.localdate() - datetime.timedelta(days=2), monto=Decimal("15.00"),
+        )
+        return services.solicitud_presentar(
+            solicitud=solicitud, ciudadano=ciudadano, declaracion_jurada=True
+        )
+
+    return presentar

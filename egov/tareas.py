@@ -1,0 +1,22 @@
+"""Enqueueing Celery tasks after the transaction commits, without letting a
+broker outage break the request that did the work: the row that records the
+pending work is already committed, and a beat sweeper enqueues it again."""
+
+import logging
+
+from django.db import transaction
+
+log = logging.getLogger(__name__)
+
+
+def _publicar(tarea, kwargs):
+    try:
+        tarea.apply_async(kwargs=kwargs, retry=False)
+    except Exception:  # noqa: BLE001 - any broker failure: the sweeper retries later
+        log.warning("No se pudo encolar %s %s: se reintentará desde la base de datos", tarea.name, kwargs, exc_info=True)
+
+
+def encolar(tarea, **kwargs):
+    """Like `tarea.delay_on_commit(**kwargs)`, but a broker failure is logged
+    instead of raised."""
+    transaction.on_commit(lambda: _publicar(tarea, kwargs))
