@@ -95,3 +95,10 @@ def test_el_superusuario_ve_todas_las_oficinas(datos, admin_de):
     assert dict(c["por_estado"])["Presentada"] == 4
     por_oficina = {f["tramite__oficina_resolucion__nombre"]: f["n"] for f in c["vencidas_por_oficina"]}
     assert por_oficina == {"Secretaría General": 3, "Subgerencia de Participación Vecinal": 1}
+
+
+def test_el_enlace_a_la_supervision_solo_para_quien_puede_entrar(catalogo, admin_de):
+    from .conftest import LISTA
+
+    assert SUPERVISION in admin_de(personal("SG", "jefe")).get(LISTA).content.decode()
+    assert SUPERVISION not in admin_de(personal("SG", "evaluador")).get(LISTA).content.decode()
