@@ -1,0 +1,193 @@
+"""The servant's journey in the Django admin, in a real browser: log in with a
+TOTP code, filter "Vencen esta semana", take a request, observe it; the
+citizen corrects it in another browser; the servant approves it; the citizen
+sees the approval and who opened the file. axe-core runs on the changelist,
+the change page and the supervision page: no serious or critical violation
+(the minor and moderate ones of Django's own admin are printed)."""
+
+import datetime
+import re
+import time
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from tests.factories import PerfilFactory, UsuarioFactory
+from tramites.models import Estado, Oficina, Solicitud
+from tramites.roles import JEFE_DE_OFICINA
+
+pytestmark = pytest.mark.navegador
+
+SECRETO_TOTP = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+SGPV = "Subgerencia de Participación Vecinal"
+LISTA = "/admin/tramites/solicitud/"
+SUPERVISION = "/admin/tramites/solicitud/supervision/"
+
+_axe = Axe()
+# What axe found below "serious" on each admin page (printed, and listed in the report).
+HALLAZGOS_MENORES: dict[str, list[str]] = {}
+
+
+def _revisar_accesibilidad_admin(page, descripcion):
+    """No violation with impact serious or critical; the others are printed."""
+    violaciones = _axe.run(page).response["violations"]
+    graves = [v for v in violaciones if v.get("impact") in ("serious", "critical")]
+    menores = [
+        f"{v['id']} ({v.get('impact')}): {v['help']} — "
+        + ", ".join(str(n["target"]) for n in v["nodes"][:5])
+        for v in violaciones
+        if v not in graves
+    ]
+    HALLAZGOS_MENORES[descripcion] = menores
+    for linea in menores:
+        print(f"axe-core, {descripcion}: {linea}")
+    assert not graves, f"axe-core en {descripcion}:\n" + "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(n["html"] for n in v["nodes"][:5])
+        for v in graves
+    )
+
+
+def _codigo_totp():
+    """The current code; near the end of its 30 seconds, wait for the next one
+    so it is still valid when the server checks it."""
+    if 30 - time.time() % 30 < 3:
+        time.sleep(30 - time.time() % 30 + 0.1)
+    return format_hotp_value(hotp_value(SECRETO_TOTP, int(time.time()) // 30))
+
+
+def _entrar_al_admin(page, servidor, email):
+    page.goto(f"{servidor}/cuenta/login/?next=/admin/")
+    page.locator("input[name=login]").fill(email)
+    page.locator("input[name=password]").fill("Una-clave-larga-2026")
+    page.locator("main form button[type=submit]").first.click()
+    # The password alone is not enough: allauth asks for the code.
+    expect(page).to_have_url(f"{servidor}/cuenta/2fa/authenticate/")
+    page.locator("input[name=code]").fill(_codigo_totp())
+    page.locator("main form button[type=submit]").first.click()
+    expect(page).to_have_url(f"{servidor}/admin/")
+
+
+def _fecha_limite_de_esta_semana(hoy):
+    """A due date the "Vencen esta semana" filter takes (today to Sunday): this
+    week's Friday, or today on a weekend."""
+    viernes = hoy + datetime.timedelta(days=4 - hoy.weekday())
+    return viernes if viernes >= hoy else hoy
+
+
+def _estado_en_admin(page):
+    return page.locator(".expediente__datos dt:text-is('Estado') + dd")
+
+
+def test_servidor_toma_observa_y_aprueba_y_el_ciudadano_lo_ve(
+    new_context, servidor, presentar_constancia, ciudadano_con_perfil, iniciar_sesion,
+    archivo_pdf,
+):
+    # The servant: head of the office that resolves the procedure, with TOTP.
+    jefe = UsuarioFactory(is_staff=True)
+    PerfilFactory(usuario=jefe, nombres="Julio", apellido_paterno="Zegarra")
+    jefe.groups.add(Group.objects.get(name=JEFE_DE_OFICINA))
+    Oficina.objects.get(sigla="SGPV").personal.add(jefe)
+    TOTP.activate(jefe, SECRETO_TOTP)
+
+    # Two requests: one due this week, one due later.
+    hoy = timezone.localdate()
+    urgente = presentar_constancia(ciudadano_con_perfil)
+    otra = presentar_constancia(PerfilFactory(nombres="Wilmer", apellido_paterno="Condori").usuario)
+    domingo = hoy + datetime.timedelta(days=6 - hoy.weekday())
+    if not hoy <= urgente.fecha_limite <= domingo:
+        Solicitud.objects.filter(pk=urgente.pk).update(fecha_limite=_fecha_limite_de_esta_semana(hoy))
+    Solicitud.objects.filter(pk=otra.pk).update(fecha_limite=domingo + datetime.timedelta(days=8))
+    expediente, otro_expediente = urgente.expediente, otra.expediente
+
+    # --- The servant logs in with the code and filters the list.
+    admin = new_context().new_page()
+    _entrar_al_admin(admin, servidor, jefe.email)
+    admin.goto(f"{servidor}{LISTA}")
+    resultados = admin.locator("#result_list")
+    # By default: the open requests, both.
+    expect(resultados.get_by_role("link", name=expediente)).to_be_visible()
+    expect(resultados.get_by_role("link", name=otro_expediente)).to_be_visible()
+    _revisar_accesibilidad_admin(admin, "lista de solicitudes")
+
+    filtros = admin.locator("#changelist-filter")
+    filtros.get_by_role("link", name="Vencen esta semana").click()
+    expect(admin).to_have_url(re.compile(r"[?&]plazo=semana"))
+    expect(resultados.get_by_role("link", name=expediente)).to_be_visible()
+    expect(resultados.get_by_role("link", name=otro_expediente)).to_have_count(0)
+    expect(resultados.locator("tbody tr")).to_have_count(1)
+    expect(resultados).to_contain_text("Rosa Huamán Ccori")
+    _revisar_accesibilidad_admin(admin, "lista filtrada: vencen esta semana")
+
+    # --- Take it, then observe it.
+    resultados.get_by_role("link", name=expediente).click()
+    expect(admin).to_have_url(f"{servidor}{LISTA}{urgente.pk}/change/")
+    acciones = admin.get_by_role("region", name="Acciones")
+    expect(_estado_en_admin(admin)).to_have_text("Presentada")
+    _revisar_accesibilidad_admin(admin, "página de la solicitud")
+    acciones.get_by_role("button", name="Tomar (asignármela)").click()
+    expect(admin.locator(".messagelist")).to_contain_text(f"Tomaste el expediente {expediente}.")
+    expect(_estado_en_admin(admin)).to_have_text("En evaluación")
+    expect(acciones.get_by_role("button", name="Tomar (asignármela)")).to_have_count(0)
+
+    mensaje = "El recibo adjunto no corresponde a la dirección declarada: sube el de Jr. Junín 456."
+    acciones.get_by_label("Qué debe subsanar el ciudadano").fill(mensaje)
+    acciones.get_by_role("button", name="Observar").click()
+    expect(admin.locator(".messagelist")).to_contain_text(f"Observaste el expediente {expediente}")
+    expect(_estado_en_admin(admin)).to_have_text("Observada")
+    _revisar_accesibilidad_admin(admin, "página de la solicitud observada")
+
+    # --- The citizen corrects it, in their own browser.
+    ciudadano = new_context().new_page()
+    iniciar_sesion(ciudadano, ciudadano_con_perfil.email)
+    ciudadano.goto(f"{servidor}/mis-tramites/{expediente}/subsanar/")
+    expect(ciudadano.locator(".recuadro-destacado")).to_contain_text(mensaje)
+    ciudadano.get_by_label("Recibo de agua o luz").set_input_files(archivo_pdf("recibo-jr-junin.pdf"))
+    ciudadano.get_by_role("button", name="Enviar subsanación").click()
+    expect(ciudadano).to_have_url(f"{servidor}/mis-tramites/{expediente}/")
+    expect(ciudadano.locator(".lista-resumen__fila", has_text="Estado").locator("dd")).to_have_text(
+        "En evaluación"
+    )
+
+    # --- The servant sees the correction and approves.
+    admin.reload()
+    expect(_estado_en_admin(admin)).to_have_text("En evaluación")
+    expect(admin.locator(".expediente")).to_contain_text("recibo-jr-junin.pdf")
+    expect(admin.locator(".expediente")).to_contain_text("(reemplazado)")
+    acciones.get_by_label("Nota para el ciudadano (opcional)").fill("Verificado en campo.")
+    acciones.get_by_role("button", name="Aprobar").click()
+    expect(admin.locator(".messagelist")).to_contain_text(f"Aprobaste el expediente {expediente}.")
+    expect(_estado_en_admin(admin)).to_have_text("Aprobada")
+    assert Solicitud.objects.get(pk=urgente.pk).estado == Estado.APROBADA
+
+    # --- Supervision, from the changelist.
+    admin.goto(f"{servidor}{LISTA}")
+    admin.get_by_role("link", name="Supervisión").click()
+    expect(admin).to_have_url(f"{servidor}{SUPERVISION}")
+    expect(admin.locator("#content-main")).to_contain_text("Solicitudes por estado")
+    fila = admin.locator("#content-main tr", has_text="Aprobada")
+    expect(fila.locator("td").nth(1)).to_have_text("1")
+    _revisar_accesibilidad_admin(admin, "supervisión")
+
+    # --- The citizen sees the approval and who opened the file (office and
+    # role, never the servant's identity).
+    ciudadano.goto(f"{servidor}/mis-tramites/{expediente}/")
+    expect(ciudadano.locator(".lista-resumen__fila", has_text="Estado").locator("dd")).to_have_text(
+        "Aprobada"
+    )
+    principal = ciudadano.locator("main")
+    expect(principal).to_contain_text("Verificado en campo.")
+    expect(ciudadano.get_by_role("heading", name="Quién revisó mi expediente")).to_be_visible()
+    accesos = ciudadano.get_by_role("table", name="Accesos del personal a tu expediente")
+    filas = accesos.locator("tbody tr")
+    expect(filas.first).to_be_visible()
+    assert filas.count() >= 1
+    for i in range(filas.count()):
+        expect(filas.nth(i).locator("td").nth(1)).to_have_text(SGPV)
+        expect(filas.nth(i).locator("td").nth(2)).to_have_text(JEFE_DE_OFICINA)
+    expect(principal).not_to_contain_text(jefe.email)
+    expect(principal).not_to_contain_text("Zegarra")
