@@ -133,6 +133,11 @@ def main():
         finally:
             gunicorn.terminate()
             gunicorn.wait(timeout=20)
+        print("==> certificados PDF (render, tarea, workers, latencia)", flush=True)
+        salida = subprocess.run(
+            [sys.executable, "bench/pdf.py"], cwd=RAIZ, env=env, check=True, capture_output=True, text=True,
+        ).stdout
+        pdf = json.loads(salida.strip().splitlines()[-1])
         panel = []
         for tamano in (args.solicitudes, args.grande):
             print(f"==> panel de gestión con {tamano} solicitudes", flush=True)
@@ -153,6 +158,19 @@ def main():
         estado = "" if meta is None else ("ok" if ratio >= meta else "BAJO")
         print(f"{nombre:34} {r['rps']:9.1f} {r['p50_ms']:8.2f} {r['p95_ms']:8.2f} {ratio:7.2f} "
               f"{'' if meta is None else f'≥{meta}':>6}  {r['errores']} {estado}")
+
+    print()
+    print("Certificados PDF")
+    ratio_tarea = pdf["tarea_s"] / pdf["render_s"]
+    escala = pdf["por_segundo_2"] / pdf["por_segundo_1"]
+    print(f"  render WeasyPrint solo: {pdf['render_s'] * 1000:.0f} ms · tarea completa (cargar, render, QR, "
+          f"firmar, guardar): {pdf['tarea_s'] * 1000:.0f} ms · ratio {ratio_tarea:.2f} (meta ≤ 1.4) "
+          f"{'ok' if ratio_tarea <= 1.4 else 'ALTO'}")
+    print(f"  certificados/s: 1 worker {pdf['por_segundo_1']:.2f} · 2 workers {pdf['por_segundo_2']:.2f} · "
+          f"{escala:.2f}× (meta ≥ 1.8) {'ok' if escala >= 1.8 else 'BAJO'}")
+    print(f"  aprobación → listo para descargar: p50 {pdf['latencia_p50_s'] * 1000:.0f} ms · "
+          f"p95 {pdf['latencia_p95_s'] * 1000:.0f} ms (meta p95 < 2 s) "
+          f"{'ok' if pdf['latencia_p95_s'] < 2 else 'ALTO'}")
 
     print()
     print("Panel de gestión — tiempo de servidor (mediana de 15), vista por defecto de una evaluadora")

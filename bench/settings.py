@@ -6,6 +6,9 @@ import os
 os.environ.setdefault("DJANGO_DEBUG", "false")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
+# A throwaway demo signing certificate under the run's VAR_DIR.
+os.environ.setdefault("CERT_SIGNING_DEMO", "true")
+os.environ.setdefault("CERT_SIGNING_PASSWORD", "bench")
 
 from egov.settings import *  # noqa: E402,F403
 

@@ -25,6 +25,8 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 log = logging.getLogger(__name__)
 
 ESQUEMA = "estatico:"
+# Room for the CMS signature in the PDF (a 2048/4096-bit RSA key with a short chain fits).
+RESERVA_FIRMA = 16 * 1024
 
 
 class FetcherEstatico(URLFetcher):
@@ -54,7 +56,7 @@ def pdf_renderizar(plantilla: str, contexto: dict) -> bytes:
     html = render_to_string(plantilla, contexto)
     return HTML(string=html, base_url=ESQUEMA, url_fetcher=FetcherEstatico()).write_pdf(
         pdf_variant="pdf/ua-1",
-        pdf_identifier=contexto.get("identificador", b"").encode()[:32] or None,
+        pdf_identifier=(contexto.get("identificador") or "").encode()[:32] or None,
     )
 
 
@@ -112,11 +114,41 @@ def ruta_p12() -> Path:
     return Path(settings.CERT_SIGNING_P12)
 
 
+@functools.cache
+def _clase_firmante():
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+    from pyhanko.sign import signers
+    from pyhanko.sign.general import get_pyca_cryptography_hash
+
+    class FirmanteConLlave(signers.SimpleSigner):
+        """pyHanko's signer decodes (and re-validates) the private key on every
+        signature, which costs as much as rendering the PDF; this one keeps the
+        decoded key. Other mechanisms than RSA PKCS#1 v1.5 use pyHanko's path."""
+
+        _llave = None
+
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            mecanismo = self.get_signature_mechanism_for_digest(digest_algorithm)
+            if mecanismo["algorithm"].native not in ("rsassa_pkcs1v15", "sha256_rsa", "sha384_rsa", "sha512_rsa"):
+                return super().sign_raw(data, digest_algorithm)
+            if self._llave is None:
+                self._llave = serialization.load_der_private_key(self.signing_key.dump(), password=None)
+            if not isinstance(self._llave, RSAPrivateKey):
+                return super().sign_raw(data, digest_algorithm)
+            return self._llave.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+
+    return FirmanteConLlave
+
+
 @functools.lru_cache(maxsize=4)
 def _firmante(ruta: str, modificado: float, clave: str):
-    from pyhanko.sign import signers
-
-    return signers.SimpleSigner.load_pkcs12(pfx_file=ruta, passphrase=clave.encode() if clave else None)
+    firmante = _clase_firmante().load_pkcs12(pfx_file=ruta, passphrase=clave.encode() if clave else None)
+    if firmante is not None:
+        # load_pkcs12 builds a plain SimpleSigner whatever class it is called on.
+        firmante.__class__ = _clase_firmante()
+    return firmante
 
 
 def firmante():
@@ -146,5 +178,7 @@ def pdf_firmar(pdf: bytes, *, motivo: str) -> bytes:
         reason=motivo,
         location=settings.ENTIDAD_NOMBRE,
     )
-    salida = signers.sign_pdf(escritor, metadatos, signer=firmante())
+    # Reserving the signature's room up front spares pyHanko a trial signature
+    # it would otherwise make to measure it (half of the signing time).
+    salida = signers.PdfSigner(metadatos, signer=firmante()).sign_pdf(escritor, bytes_reserved=RESERVA_FIRMA)
     return salida.getvalue()

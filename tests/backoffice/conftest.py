@@ -243,6 +243,16 @@ def expedientes_listados(respuesta) -> list[str]:
     return [s.expediente for s in respuesta.context["cl"].result_list]
 
 
+# Approval also issues a document (a certificate, by a worker after the commit),
+# announced by its own notice: not a state change.
+DOCUMENTO_LISTO = "tu documento está listo"
+
+
+def correos_de_estado(mailoutbox) -> list:
+    """The emails about state changes (not the notice of an issued document)."""
+    return [m for m in mailoutbox if DOCUMENTO_LISTO not in m.subject]
+
+
 def mensajes(respuesta) -> list[str]:
     return [str(m) for m in respuesta.context["messages"]]
 

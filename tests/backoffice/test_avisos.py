@@ -4,7 +4,7 @@ import pytest
 
 from tramites import services
 
-from .conftest import personal, presentar
+from .conftest import correos_de_estado, personal, presentar
 
 
 def _una_transicion(django_capture_on_commit_callbacks, mailoutbox, solicitud, hacer):
@@ -16,8 +16,9 @@ def _una_transicion(django_capture_on_commit_callbacks, mailoutbox, solicitud, h
     assert pendientes
     for funcion in pendientes:
         funcion()
-    assert len(mailoutbox) == 1, [m.subject for m in mailoutbox]
-    correo = mailoutbox[0]
+    correos = correos_de_estado(mailoutbox)
+    assert len(correos) == 1, [m.subject for m in mailoutbox]
+    correo = correos[0]
     assert solicitud.expediente in correo.subject
     assert correo.to == [solicitud.ciudadano.email]
     return correo

@@ -174,6 +174,24 @@ def archivo_pdf(tmp_path):
     return escribir
 
 
+def en_otro_hilo(funcion, *args, **kwargs):
+    """Runs funcion in a thread of its own, as a request or a worker would.
+    Playwright's event loop runs in the test's thread, and code that starts a
+    loop of its own (pyHanko signs with asyncio.run) refuses to run under it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    def envuelta():
+        try:
+            return funcion(*args, **kwargs)
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    with ThreadPoolExecutor(max_workers=1) as ejecutor:
+        return ejecutor.submit(envuelta).result()
+
+
 @pytest.fixture
 def presentar_constancia(catalogo_cargado):
     """Files a complete "constancia de domicilio" for a citizen through the
@@ -189,7 +207,10 @@ def presentar_constancia(catalogo_cargado):
     from tramites.archivos import archivo_revisar
     from tramites.models import Tramite
 
-    def presentar(ciudadano, tiempo_residencia="12", nombre_recibo="recibo-luz.pdf"):
+    def presentar(ciudadano, **kwargs):
+        return en_otro_hilo(_presentar, ciudadano, **kwargs)
+
+    def _presentar(ciudadano, tiempo_residencia="12", nombre_recibo="recibo-luz.pdf"):
         tramite = Tramite.objects.get(slug=DOMICILIO)
         solicitud = services.borrador_iniciar(ciudadano=ciudadano, tramite=tramite)
         services.borrador_responder(

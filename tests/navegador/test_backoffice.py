@@ -125,7 +125,8 @@ def test_servidor_toma_observa_y_aprueba_y_el_ciudadano_lo_ve(
 
     # --- Take it, then observe it.
     resultados.get_by_role("link", name=expediente).click()
-    expect(admin).to_have_url(f"{servidor}{LISTA}{urgente.pk}/change/")
+    # (the admin keeps the filter, to go back to the same list)
+    expect(admin).to_have_url(re.compile(rf"{LISTA}{urgente.pk}/change/\?_changelist_filters=plazo%3Dsemana$"))
     acciones = admin.get_by_role("region", name="Acciones")
     expect(_estado_en_admin(admin)).to_have_text("Presentada")
     _revisar_accesibilidad_admin(admin, "página de la solicitud")
@@ -191,3 +192,4 @@ def test_servidor_toma_observa_y_aprueba_y_el_ciudadano_lo_ve(
         expect(filas.nth(i).locator("td").nth(2)).to_have_text(JEFE_DE_OFICINA)
     expect(principal).not_to_contain_text(jefe.email)
     expect(principal).not_to_contain_text("Zegarra")
+
