@@ -11,7 +11,15 @@ log = logging.getLogger(__name__)
 
 def _publicar(tarea, kwargs):
     try:
-        tarea.apply_async(kwargs=kwargs, retry=False)
+        if tarea.app.conf.task_always_eager:
+            tarea.apply_async(kwargs=kwargs, retry=False)
+            return
+        with tarea.app.producer_or_acquire() as productor:
+            # One connection attempt: kombu would otherwise keep trying for
+            # broker_connection_timeout seconds for every task, and a request
+            # that enqueues four tasks would hang ~18 s while the broker is down.
+            productor.connection.ensure_connection(max_retries=0)
+            tarea.apply_async(kwargs=kwargs, retry=False, producer=productor)
     except Exception:  # noqa: BLE001 - any broker failure: the sweeper retries later
         log.warning("No se pudo encolar %s %s: se reintentará desde la base de datos", tarea.name, kwargs, exc_info=True)
 

@@ -150,7 +150,7 @@ def _csv(respuesta):
 
 
 def test_csv_con_las_filas_filtradas_y_sin_datos_personales(lista):
-    texto, filas = _csv(_accion(lista, "exportar_csv", "?estado=todas&oficina=%d" % oficina("SG").pk, todas=True))
+    texto, filas = _csv(_accion(lista, "exportar_csv", f"?estado=todas&oficina={oficina('SG').pk}", todas=True))
     assert filas[0] == ["expediente", "tramite", "oficina", "estado", "presentada_en",
                         "fecha_limite", "plazo", "asignado_a"]
     assert sorted(f[0] for f in filas[1:]) == sorted(

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.conf import settings
 
+from tests import factories
 from tramites import services, tasks
 from tramites.models import Estado, Evento, Solicitud, TipoEvento
 
@@ -91,16 +92,10 @@ def presentadas_un_lunes(catalogo, ciudadano, al_confirmar):
     silencio negativo one (10 business days, due Monday 16 March)."""
     with time_machine.travel(en_lima(2026, 3, 2, 11), tick=False), al_confirmar():
         positiva = presentar(ciudadano, ORGANIZACIONES)
-        en_evaluacion = presentar(personal_ciudadano(), ORGANIZACIONES)
+        en_evaluacion = presentar(factories.PerfilFactory().usuario, ORGANIZACIONES)
         services.solicitud_tomar(solicitud=en_evaluacion, servidor=personal("SGPV", "evaluador"))
         negativa = presentar(ciudadano, INFORMACION)
     return positiva, fresca(en_evaluacion), negativa
-
-
-def personal_ciudadano():
-    from tests import factories
-
-    return factories.PerfilFactory().usuario
 
 
 def test_fechas_limite_en_dias_habiles(presentadas_un_lunes):

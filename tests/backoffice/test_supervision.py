@@ -9,7 +9,7 @@ import time_machine
 from tests import factories
 from tramites.models import Estado
 
-from .conftest import INFORMACION, ORGANIZACIONES, SUPERVISION, en_bloque, en_lima, personal
+from .conftest import INFORMACION, LISTA, ORGANIZACIONES, SUPERVISION, en_bloque, en_lima, personal
 
 D = datetime.date
 HOY = en_lima(2026, 3, 11, 10)  # Wednesday 11 March 2026
@@ -98,7 +98,5 @@ def test_el_superusuario_ve_todas_las_oficinas(datos, admin_de):
 
 
 def test_el_enlace_a_la_supervision_solo_para_quien_puede_entrar(catalogo, admin_de):
-    from .conftest import LISTA
-
     assert SUPERVISION in admin_de(personal("SG", "jefe")).get(LISTA).content.decode()
     assert SUPERVISION not in admin_de(personal("SG", "evaluador")).get(LISTA).content.decode()

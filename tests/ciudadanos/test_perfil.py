@@ -588,7 +588,7 @@ def test_identidad_verificada_no_cambia_pero_el_contacto_si(
 
     assert len(mailoutbox) == 1
     cambios = [linea for linea in mailoutbox[0].body.splitlines() if linea.startswith("- ")]
-    assert cambios == ["- Celular", "- Dirección", "- Distrito (ubigeo INEI)"]
+    assert cambios == ["- Celular", "- Dirección", "- Distrito"]
 
 
 # --- Download my data ---------------------------------------------------------------------

@@ -10,6 +10,7 @@ import time_machine
 from django.db import connection
 from django.utils import timezone
 
+from ciudadanos.models import Notificacion
 from tests import factories
 from tests.tramites.conftest import (
     DOMICILIO,
@@ -223,13 +224,17 @@ def test_aprobacion_automatica_queda_aprobada_al_presentar(catalogo, ciudadano, 
     assert nuevos == [
         (TipoEvento.PRESENTADA, Estado.BORRADOR, Estado.PRESENTADA, ciudadano.pk),
         (TipoEvento.APROBACION_AUTOMATICA, Estado.PRESENTADA, Estado.APROBADA, None),
+        # The licence itself, issued by the PDF task once the approval commits.
+        (TipoEvento.DOCUMENTO_EMITIDO, Estado.APROBADA, Estado.APROBADA, None),
     ]
     assert [m.subject for m in mailoutbox] == [
         f"{solicitud.expediente}: recibimos tu solicitud",
         f"{solicitud.expediente}: tu solicitud fue aprobada",
+        f"{solicitud.expediente}: tu documento está listo para descargar",
     ]
     # Nothing promises an evaluation deadline for what is already approved.
-    assert "plazo hasta" not in mailoutbox[0].body
+    recibida = Notificacion.objects.get(usuario=ciudadano, asunto=mailoutbox[0].subject)
+    assert "plazo hasta" not in recibida.cuerpo
 
 
 @pytest.mark.django_db
@@ -613,14 +618,20 @@ def test_cada_transicion_deja_un_evento_y_un_correo_despues_del_commit(
             assert mailoutbox == [], f"{nombre}: el correo salió antes del commit"
         solicitud = Solicitud.objects.get(pk=borrador.pk)
         assert solicitud.estado == estado, nombre
-        assert Evento.objects.filter(solicitud=borrador).count() == antes + 1, nombre
-        evento = Evento.objects.filter(solicitud=borrador).last()
+        evento = Evento.objects.filter(solicitud=borrador, pk__gt=0).order_by("id")[antes]
         assert (evento.tipo, evento.estado_nuevo, evento.actor_id) == (tipo, estado, actor.pk), nombre
-        assert len(mailoutbox) == 1, nombre
-        correo = mailoutbox.pop()
+        # Approving also issues the certificate (its own event and notice).
+        extra = 1 if nombre == "aprobar" else 0
+        assert Evento.objects.filter(solicitud=borrador).count() == antes + 1 + extra, nombre
+        assert len(mailoutbox) == 1 + extra, nombre
+        correo = mailoutbox[0]
+        mailoutbox.clear()
+        aviso = Notificacion.objects.filter(usuario=ciudadano, asunto=f"{solicitud.expediente}: {asunto}").get()
         assert correo.to == [ciudadano.email]
-        assert correo.subject == f"{solicitud.expediente}: {asunto}"
-        assert f"/mis-tramites/{solicitud.expediente}/" in correo.body
+        assert correo.subject == aviso.asunto
+        # The email is an alert; the notice itself waits in the casilla with a link to the request.
+        assert aviso.get_absolute_url() in correo.body
+        assert aviso.enlace == f"/mis-tramites/{solicitud.expediente}/"
     assert solicitud.decidida_en is not None
 
 
@@ -631,8 +642,9 @@ def test_denegar_explica_el_motivo_y_el_recurso(en_evaluacion, servidor, al_conf
     en_evaluacion.refresh_from_db()
     assert en_evaluacion.estado == Estado.DENEGADA
     (correo,) = mailoutbox
-    assert "La dirección no existe." in correo.body
-    assert "15 días hábiles" in correo.body
+    aviso = Notificacion.objects.get(usuario=en_evaluacion.ciudadano, asunto=correo.subject)
+    assert "La dirección no existe." in aviso.cuerpo
+    assert "15 días hábiles" in aviso.cuerpo
 
 
 @pytest.mark.django_db
@@ -670,9 +682,10 @@ def test_el_correo_de_presentacion_dice_el_expediente_y_la_fecha_limite(catalogo
     (correo,) = mailoutbox
     assert correo.to == [ciudadano.email]
     assert correo.subject == f"{solicitud.expediente}: recibimos tu solicitud"
-    assert "Obtener la constancia de domicilio" in correo.body
-    assert "Presentaste tu solicitud el 24/07/2026 09:15." in correo.body
-    assert "La entidad tiene plazo hasta el 04/08/2026 para responderte." in correo.body
+    aviso = Notificacion.objects.get(usuario=ciudadano, asunto=correo.subject)
+    assert "Obtener la constancia de domicilio" in aviso.cuerpo
+    assert "Presentaste tu solicitud el 24/07/2026 09:15." in aviso.cuerpo
+    assert "La entidad tiene plazo hasta el 04/08/2026 para responderte." in aviso.cuerpo
 
 
 @pytest.mark.django_db

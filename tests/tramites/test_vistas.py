@@ -11,6 +11,7 @@ import time_machine
 from django.utils import timezone
 from django.utils.html import escape
 
+from ciudadanos.models import Notificacion
 from tests import factories
 from tests.tramites.conftest import (
     DOMICILIO,
@@ -194,7 +195,7 @@ def test_presentar_la_constancia_de_domicilio_paso_a_paso(catalogo, ciudadano, w
     (correo,) = mailoutbox
     assert correo.to == [ciudadano.email]
     assert correo.subject == "EXP-2026-000001: recibimos tu solicitud"
-    assert "12/03/2026" in correo.body
+    assert "12/03/2026" in Notificacion.objects.get(usuario=ciudadano, asunto=correo.subject).cuerpo
 
     # A second click on "Aceptar y enviar" (or the back button) files nothing new.
     respuesta = web.post(url, {"declaracion_jurada": "on"})
