@@ -286,6 +286,13 @@ class Solicitud(models.Model):
     presentada_en = models.DateTimeField(_("presentada el"), null=True, blank=True, editable=False)
     fecha_limite = models.DateField(_("fecha límite"), null=True, blank=True, editable=False)
     decidida_en = models.DateTimeField(_("decidida el"), null=True, blank=True, editable=False)
+    # Kept at decision time so public figures are aggregates in the database.
+    dias_habiles_decision = models.PositiveSmallIntegerField(
+        _("días hábiles hasta la decisión"), null=True, blank=True, editable=False,
+        help_text=_("Sin contar los días en que estuvo observada (plazo detenido)."),
+    )
+    dentro_de_plazo = models.BooleanField(_("decidida dentro del plazo"), null=True, editable=False)
+    por_silencio = models.BooleanField(_("aprobada por silencio positivo"), default=False, editable=False)
     asignado_a = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -43,16 +43,23 @@ def tramite_publico(*, slug: str) -> Tramite:
 # --- Access ------------------------------------------------------------------------------
 
 
-def puede_gestionar(*, usuario, solicitud: Solicitud) -> bool:
-    """Staff of the office that receives or resolves the procedure (or a superuser)."""
+# Actions that decide the request: only the office that resolves it takes them
+# (the front desk receives everything, but decides nothing).
+ACCIONES_DE_RESOLUCION = {"tomar", "aprobar", "denegar"}
+
+
+def puede_gestionar(*, usuario, solicitud: Solicitud, accion: str | None = None) -> bool:
+    """Staff of the office that receives or resolves the procedure (or a
+    superuser); for deciding actions, staff of the office that resolves it."""
     if not (usuario and usuario.is_authenticated and usuario.is_active and usuario.is_staff):
         return False
     if usuario.is_superuser:
         return True
     tramite = solicitud.tramite
-    return usuario.oficinas.filter(
-        pk__in=[tramite.oficina_recepcion_id, tramite.oficina_resolucion_id]
-    ).exists()
+    oficinas = [tramite.oficina_resolucion_id]
+    if accion not in ACCIONES_DE_RESOLUCION:
+        oficinas.append(tramite.oficina_recepcion_id)
+    return usuario.oficinas.filter(pk__in=oficinas).exists()
 
 
 def puede_ver(*, usuario, solicitud: Solicitud) -> bool:
@@ -215,12 +222,11 @@ def acciones_disponibles(*, solicitud: Solicitud, usuario) -> list[str]:
     from .roles import PERMISO_DE_ACCION
     from .services import TRANSICIONES
 
-    if not puede_gestionar(usuario=usuario, solicitud=solicitud):
-        return []
     return [
         accion
         for accion, permiso in PERMISO_DE_ACCION.items()
         if solicitud.estado in TRANSICIONES[accion].origen and usuario.has_perm(permiso)
+        and puede_gestionar(usuario=usuario, solicitud=solicitud, accion=accion)
         and not (accion == "tomar" and solicitud.asignado_a_id == usuario.pk)
     ]
 
@@ -231,13 +237,9 @@ def evaluadores_de(*, solicitud: Solicitud) -> QuerySet:
     from django.contrib.auth.models import Permission
 
     tomar = Permission.objects.get(content_type__app_label="tramites", codename="tomar_solicitud")
-    tramite = solicitud.tramite
     return (
         get_user_model()
-        .objects.filter(
-            is_active=True, is_staff=True,
-            oficinas__in=[tramite.oficina_recepcion_id, tramite.oficina_resolucion_id],
-        )
+        .objects.filter(is_active=True, is_staff=True, oficinas=solicitud.tramite.oficina_resolucion_id)
         .filter(Q(groups__permissions=tomar) | Q(user_permissions=tomar) | Q(is_superuser=True))
         .select_related("perfil")
         .distinct()

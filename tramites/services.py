@@ -145,7 +145,7 @@ def _autorizar(solicitud: Solicitud, accion: str, transicion: Transicion, actor)
         # Staff of the procedure's office, with the role that allows this action.
         permitido = (
             actor is not None
-            and selectors.puede_gestionar(usuario=actor, solicitud=solicitud)
+            and selectors.puede_gestionar(usuario=actor, solicitud=solicitud, accion=accion)
             and actor.has_perm(PERMISO_DE_ACCION[accion])
         )
     else:
@@ -166,7 +166,7 @@ def _transicionar(solicitud: Solicitud, accion: str, actor, nota: str = "") -> E
     anterior = solicitud.estado
     solicitud.estado = transicion.destino
     if transicion.destino in (Estado.APROBADA, Estado.DENEGADA) and anterior != transicion.destino:
-        solicitud.decidida_en = timezone.now()
+        _decision_medir(solicitud, por_silencio=accion == "silencio_positivo")
     solicitud.save()
     evento = Evento.objects.create(
         solicitud=solicitud,
@@ -180,6 +180,26 @@ def _transicionar(solicitud: Solicitud, accion: str, actor, nota: str = "") -> E
     if transicion.destino == Estado.APROBADA:
         _certificado_preparar(solicitud, accion, actor, nota)
     return evento
+
+
+def _decision_medir(solicitud: Solicitud, *, por_silencio: bool) -> None:
+    """Decision time in business days, without the days the clock was stopped
+    for observations, and whether it came within the legal deadline."""
+    solicitud.decidida_en = timezone.now()
+    solicitud.por_silencio = por_silencio
+    if not solicitud.presentada_en:
+        return
+    calendario = Calendario()
+    presentada = timezone.localtime(solicitud.presentada_en).date()
+    decidida = timezone.localtime(solicitud.decidida_en).date()
+    pausa = sum(
+        calendario.entre(timezone.localtime(o.creada_en).date(), timezone.localtime(o.subsanada_en).date())
+        for o in solicitud.observaciones.filter(subsanada_en__isnull=False)
+    )
+    solicitud.dias_habiles_decision = max(calendario.entre(presentada, decidida) - pausa, 0)
+    solicitud.dentro_de_plazo = not por_silencio and (
+        solicitud.fecha_limite is None or decidida <= solicitud.fecha_limite
+    )
 
 
 def _notificar(solicitud: Solicitud, evento: Evento) -> None:
@@ -421,7 +441,7 @@ def solicitud_asignar(*, solicitud: Solicitud, servidor, asignado) -> Solicitud:
     with transaction.atomic():
         solicitud = _bloquear(solicitud.pk)
         if not (
-            selectors.puede_gestionar(usuario=asignado, solicitud=solicitud)
+            selectors.puede_gestionar(usuario=asignado, solicitud=solicitud, accion="tomar")
             and asignado.has_perm(PERMISO_DE_ACCION["tomar"])
         ):
             raise TransicionNoPermitida(

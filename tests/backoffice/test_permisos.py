@@ -53,8 +53,15 @@ DESTINO = {
 }
 
 
+# Taking, approving and denying belong to the office that resolves: the front
+# desk (the office that receives) may observe and assign, never decide.
+DECISIONES = {"tomar", "aprobar", "denegar"}
+
+
 def permitida(rol, oficina, accion) -> bool:
-    if oficina == "otra" and rol != "superusuario":
+    if rol == "superusuario":
+        return accion in PERMITIDAS[rol]
+    if oficina == "otra" or (oficina == "recibe" and accion in DECISIONES):
         return False
     return accion in PERMITIDAS[rol]
 

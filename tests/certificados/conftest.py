@@ -34,7 +34,7 @@ from tramites import documentos, services
 from tramites.archivos import archivo_revisar
 from tramites.declaraciones import TipoCampo
 from tramites.models import Certificado, Oficina, Solicitud, Tramite
-from tramites.roles import EVALUADOR, JEFE_DE_OFICINA, MESA_DE_PARTES, grupos_sincronizar
+from tramites.roles import JEFE_DE_OFICINA, grupos_sincronizar
 
 RAIZ = Path(__file__).resolve().parents[2]
 LIMA = zoneinfo.ZoneInfo("America/Lima")
@@ -242,19 +242,25 @@ def firma_validar(pdf: bytes):
     return validate_pdf_signature(firmas[0], contexto)
 
 
-def qr_leer(pdf: bytes, pagina=None) -> list[str]:
-    """Renders the pages (the last one by default) to images and decodes every QR code."""
+def qr_leer(pdf: bytes, pagina=None, escalas=(1.5, 3)) -> list[str]:
+    """Renders a page (the last one by default) to images at a coarse and a
+    fine resolution, as a phone camera would see it, and decodes the QR codes
+    in each. A QR that decodes at one resolution only (crossed by a border,
+    no quiet zone) gives different lists per resolution: the result is then
+    a list of lists, which no test expects."""
     import pypdfium2
     import zxingcpp
 
     documento = pypdfium2.PdfDocument(pdf)
     try:
-        indices = [len(documento) - 1] if pagina is None else [pagina]
-        textos = []
-        for indice in indices:
-            imagen = documento[indice].render(scale=3).to_pil()
-            textos += [r.text for r in zxingcpp.read_barcodes(imagen) if r.format == zxingcpp.BarcodeFormat.QRCode]
-        return textos
+        indice = len(documento) - 1 if pagina is None else pagina
+        lecturas = []
+        for escala in escalas:
+            imagen = documento[indice].render(scale=escala).to_pil()
+            lecturas.append([
+                r.text for r in zxingcpp.read_barcodes(imagen) if r.format == zxingcpp.BarcodeFormat.QRCode
+            ])
+        return lecturas[0] if all(lectura == lecturas[0] for lectura in lecturas) else lecturas
     finally:
         documento.close()
 

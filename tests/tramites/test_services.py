@@ -583,12 +583,16 @@ def test_el_personal_no_desiste_por_el_ciudadano(en_evaluacion, servidor):
 
 
 @pytest.mark.django_db
-def test_personal_de_la_oficina_que_recibe_puede_tomar(catalogo, ciudadano):
+def test_la_oficina_que_recibe_observa_pero_no_decide(catalogo, ciudadano):
     solicitud = presentar(ciudadano)
     mesa_de_partes = servidor_de("MPA")
-    services.solicitud_tomar(solicitud=solicitud, servidor=mesa_de_partes)
+    with pytest.raises(services.TransicionNoPermitida):
+        services.solicitud_tomar(solicitud=solicitud, servidor=mesa_de_partes)
     solicitud.refresh_from_db()
-    assert (solicitud.estado, solicitud.asignado_a_id) == (Estado.EN_EVALUACION, mesa_de_partes.pk)
+    assert (solicitud.estado, solicitud.asignado_a_id) == (Estado.PRESENTADA, None)
+    services.solicitud_observar(solicitud=solicitud, servidor=mesa_de_partes, mensaje="Falta el recibo.")
+    solicitud.refresh_from_db()
+    assert solicitud.estado == Estado.OBSERVADA
 
 
 # --- Every transition: one event, one email after commit ------------------------------------------------
