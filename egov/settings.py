@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "egov",
     "ciudadanos",
     "tramites",
+    "transparencia",
 ]
 
 MIDDLEWARE = [
@@ -251,6 +252,7 @@ CELERY_TASK_QUEUES = (Queue("default"), Queue("pdf"))
 CELERY_TASK_ROUTES = {
     "tramites.tasks.certificado_emitir": {"queue": "pdf"},
     "tramites.tasks.cargo_emitir": {"queue": "pdf"},
+    "transparencia.tasks.reclamo_pdf_emitir": {"queue": "pdf"},
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = "America/Lima"
@@ -271,6 +273,14 @@ CELERY_BEAT_SCHEDULE = {
     "recordatorios": {
         "task": "tramites.tasks.recordatorios_enviar",
         "schedule": crontab(hour=7, minute=0),
+    },
+    "reclamos-recordatorio": {
+        "task": "transparencia.tasks.reclamos_recordar",
+        "schedule": crontab(hour=7, minute=5),
+    },
+    "indicadores": {
+        "task": "transparencia.tasks.indicadores_refrescar",
+        "schedule": crontab(minute=10),
     },
 }
 

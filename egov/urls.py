@@ -2,6 +2,8 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from transparencia.api import api
+
 from . import views
 
 # The admin login is allauth's: staff get the same rate limits and two-factor
@@ -19,6 +21,8 @@ urlpatterns = [
     path("cuenta/", include("allauth.urls")),
     path("", include("ciudadanos.urls")),
     path("", include("tramites.urls")),
+    path("", include("transparencia.urls")),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
 

@@ -203,7 +203,8 @@ def _decision_medir(solicitud: Solicitud, *, por_silencio: bool) -> None:
 
 
 def _notificar(solicitud: Solicitud, evento: Evento) -> None:
-    contexto = {"solicitud": solicitud, "evento": evento, "tramite": solicitud.tramite}
+    contexto = {"solicitud": solicitud, "evento": evento, "tramite": solicitud.tramite,
+                "SITE_URL": django_settings.SITE_URL}
     asunto = render_to_string("tramites/avisos/asunto.txt", contexto).strip()
     cuerpo = render_to_string("tramites/avisos/cuerpo.txt", contexto).strip()
     ciudadanos_services.aviso_depositar(
