@@ -48,6 +48,7 @@ def crecer(hasta: int) -> None:
             INSERT INTO tramites_solicitud (
                 uuid, expediente, tramite_id, ciudadano_id, estado, respuestas, solicitante,
                 pago_canal, pago_numero, declaracion_jurada, presentada_en, fecha_limite,
+                decidida_en, dias_habiles_decision, dentro_de_plazo, por_silencio,
                 creado_en, actualizado_en)
             SELECT md5(random()::text || n)::uuid,
                    'EXP-2025-' || lpad((n + %s)::text, 7, '0'),
@@ -60,7 +61,12 @@ def crecer(hasta: int) -> None:
                    '', '', true,
                    now() - (n %% 400) * interval '1 day',
                    (now() - (n %% 400) * interval '1 day' + interval '14 days')::date,
-                   now(), now()
+                   CASE WHEN (n / 8) %% 8 IN (3, 4, 5, 6)
+                        THEN now() - (n %% 400) * interval '1 day' + (n %% 20) * interval '1 day' END,
+                   CASE WHEN (n / 8) %% 8 IN (3, 4, 5, 6) THEN n %% 15 END,
+                   CASE WHEN (n / 8) %% 8 IN (3, 4, 5, 6) THEN n %% 15 < 11 END,
+                   false,
+                   now() - (n %% 400) * interval '1 day', now()
             FROM generate_series(1, %s) AS n
             """,
             [actuales, faltan],

@@ -125,6 +125,7 @@ def main():
                 ("detalle de trámite (anónimo)", f"/tramites/{datos['slug']}/", None, 0.6),
                 ("Mis trámites (20 propias)", "/mis-tramites/", datos["sesion"], 0.4),
                 ("detalle de expediente", f"/mis-tramites/{datos['expediente']}/", datos["sesion"], 0.4),
+                ("transparencia (caché, anónimo)", "/transparencia/", None, 0.8),
             ]
             for _n, ruta, cookie, _m in paginas:
                 comprobar(ruta, cookie)
@@ -147,6 +148,12 @@ def main():
                 check=True, capture_output=True, text=True,
             ).stdout
             panel.append(json.loads(salida.strip().splitlines()[-1]))
+        print("==> indicadores de transparencia sobre la tabla grande", flush=True)
+        salida = subprocess.run(
+            [sys.executable, "bench/indicadores.py"], cwd=RAIZ, env=env, check=True,
+            capture_output=True, text=True,
+        ).stdout
+        agregados = json.loads(salida.strip().splitlines()[-1])
 
     techo = resultados[0][1]["rps"]
     print()
@@ -181,6 +188,9 @@ def main():
     ratio = grande["lista_ms"] / chico["lista_ms"]
     print(f"lista {grande['solicitudes']} / {chico['solicitudes']}: {ratio:.2f}× (meta ≤ 2×) "
           f"{'ok' if ratio <= 2 else 'ALTO'}; expediente: {grande['detalle_ms'] / chico['detalle_ms']:.2f}×")
+    print()
+    print(f"Transparencia — todos los indicadores con {agregados['solicitudes']} solicitudes en PostgreSQL: "
+          f"{agregados['segundos']:.2f} s (meta < 10 s) {'ok' if agregados['segundos'] < 10 else 'ALTO'}")
 
 
 if __name__ == "__main__":
