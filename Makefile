@@ -22,6 +22,7 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 run: $(VENV)/.runtime
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py demo_cargar
+	$(DEV_ENV) $(BIN)/python manage.py demo_historial
 	@echo "Portal en http://127.0.0.1:8000  (cuentas de demostración en el README)"
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
