@@ -118,6 +118,9 @@ DATABASES = {
         "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
     ),
 }
+if not env("DATABASE_URL", default=""):
+    # The embedded default keeps its SQLite file (and mail, media) under VAR_DIR.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     # A health check costs one round trip per request; turn it on where the

@@ -1,0 +1,207 @@
+"""The casilla electrónica: every notice about a request is deposited there
+with a link to it, and alerted by exactly one email after the commit; opening
+it records the reading once, in the request's timeline too."""
+
+import datetime
+import re
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.utils import timezone
+
+from ciudadanos import services as ciudadanos_services
+from ciudadanos import tasks as ciudadanos_tasks
+from ciudadanos.models import Notificacion
+from tramites import services
+from tramites.models import Evento, TipoEvento
+
+from .conftest import DOMICILIO, INFORMACION, aprobar, en_lima, presentar, resolutor
+
+
+def contador(respuesta):
+    """The unread count in the header (None when there is none)."""
+    encontrado = re.search(r'<span class="contador">(\d+)<span class="oculto"> sin leer</span>', respuesta.content.decode())
+    return int(encontrado.group(1)) if encontrado else None
+
+
+def asuntos(usuario):
+    return list(Notificacion.objects.filter(usuario=usuario).order_by("id").values_list("asunto", flat=True))
+
+
+@pytest.fixture
+def recorrido(catalogo, ciudadano, al_confirmar, mailoutbox):
+    """One request filed, taken, observed, reminded, corrected, approved and
+    its certificate issued; another one denied. Returns both."""
+    with time_machine.travel(en_lima(2026, 3, 2, 10), tick=False):
+        with al_confirmar():
+            aprobada = presentar(ciudadano, DOMICILIO)
+        servidor = resolutor(aprobada)
+        with al_confirmar():
+            services.solicitud_tomar(solicitud=aprobada, servidor=servidor)
+        with al_confirmar():
+            services.solicitud_observar(solicitud=aprobada, servidor=servidor, mensaje="Adjunte un recibo legible.")
+    with time_machine.travel(en_lima(2026, 3, 3, 7), tick=False), al_confirmar():
+        assert services.recordatorios_enviar()["ciudadanos"] == 1
+    with time_machine.travel(en_lima(2026, 3, 3, 9), tick=False):
+        with al_confirmar():
+            services.solicitud_subsanar(solicitud=aprobada, ciudadano=ciudadano, nota="Ya lo adjunté.")
+        with al_confirmar():
+            aprobada = aprobar(aprobada, servidor=servidor, nota="Conforme.")
+        with al_confirmar():
+            denegada = presentar(ciudadano, INFORMACION)
+        jefe_sg = resolutor(denegada)
+        with al_confirmar():
+            services.solicitud_tomar(solicitud=denegada, servidor=jefe_sg)
+        with al_confirmar():
+            services.solicitud_denegar(solicitud=denegada, servidor=jefe_sg, motivo="La información no existe.")
+    return aprobada, denegada
+
+
+@pytest.mark.django_db
+def test_cada_aviso_llega_a_la_casilla_con_su_enlace_y_un_correo(recorrido, ciudadano, mailoutbox):
+    aprobada, denegada = recorrido
+    exp_a, exp_d = aprobada.expediente, denegada.expediente
+    assert asuntos(ciudadano) == [
+        f"{exp_a}: recibimos tu solicitud",
+        f"{exp_a}: tu solicitud está en evaluación",
+        f"{exp_a}: tu solicitud tiene una observación",
+        f"{exp_a}: mañana vence el plazo para subsanar",
+        f"{exp_a}: recibimos tu subsanación",
+        f"{exp_a}: tu solicitud fue aprobada",
+        f"{exp_a}: tu documento está listo para descargar",
+        f"{exp_d}: recibimos tu solicitud",
+        f"{exp_d}: tu solicitud está en evaluación",
+        f"{exp_d}: tu solicitud fue denegada",
+    ]
+    notificaciones = list(Notificacion.objects.filter(usuario=ciudadano).order_by("id"))
+    for notificacion in notificaciones:
+        solicitud = aprobada if notificacion.asunto.startswith(exp_a) else denegada
+        assert notificacion.enlace == f"/mis-tramites/{solicitud.expediente}/"
+        assert notificacion.referencia == f"solicitud:{solicitud.pk}"
+        assert notificacion.leida_en is None
+        assert notificacion.alerta_enviada_en is not None and notificacion.alerta_intentos == 1
+
+    # Exactly one email alert per notice, to the citizen, pointing at the casilla.
+    assert len(mailoutbox) == len(notificaciones)
+    for correo, notificacion in zip(mailoutbox, notificaciones, strict=True):
+        assert correo.to == [ciudadano.email]
+        assert correo.subject == notificacion.asunto
+        assert f"{settings.SITE_URL}/casilla/{notificacion.pk}/" in correo.body
+        # Only an alert: what the notice says is read in the casilla.
+        assert "Adjunte un recibo legible." not in correo.body
+        assert "La información no existe." not in correo.body
+    observacion = next(n for n in notificaciones if "observación" in n.asunto)
+    assert "Adjunte un recibo legible." in observacion.cuerpo
+    denegacion = next(n for n in notificaciones if "denegada" in n.asunto)
+    assert "La información no existe." in denegacion.cuerpo
+
+
+@pytest.mark.django_db
+def test_el_correo_de_alerta_sale_solo_despues_del_commit(catalogo, ciudadano, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as pendientes:
+        solicitud = presentar(ciudadano, DOMICILIO)
+        assert Notificacion.objects.filter(usuario=ciudadano).count() == 1
+    assert mailoutbox == []  # the transaction has not committed
+    for callback in pendientes:
+        callback()
+    assert [m.subject for m in mailoutbox] == [f"{solicitud.expediente}: recibimos tu solicitud"]
+
+
+@pytest.mark.django_db
+def test_abrir_un_aviso_registra_la_lectura_una_vez(recorrido, ciudadano, otro_ciudadano, web, client):
+    aprobada, _denegada = recorrido
+    total = Notificacion.objects.filter(usuario=ciudadano).count()
+    aviso = Notificacion.objects.get(usuario=ciudadano, asunto__endswith="tu solicitud fue aprobada")
+
+    web.force_login(ciudadano)
+    casilla = web.get("/casilla/")
+    assert casilla.status_code == 200
+    assert contador(casilla) == total
+    assert f'href="/casilla/{aviso.pk}/"' in casilla.content.decode()
+    assert casilla.content.decode().count("Nueva:") == total
+
+    primera = web.get(f"/casilla/{aviso.pk}/")
+    assert primera.status_code == 200
+    assert "Registramos que recibiste esta notificación." in primera.content.decode()
+    assert f'href="{aprobada.get_absolute_url()}"' in primera.content.decode()
+    assert "Conforme." in primera.content.decode()
+    aviso.refresh_from_db()
+    leida = aviso.leida_en
+    assert leida is not None
+    assert contador(primera) == total - 1
+
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=2)):
+        segunda = web.get(f"/casilla/{aviso.pk}/")
+    assert segunda.status_code == 200
+    assert "Registramos que recibiste" not in segunda.content.decode()
+    aviso.refresh_from_db()
+    assert aviso.leida_en == leida
+    assert contador(web.get("/casilla/")) == total - 1
+
+    # The reading is in the request's timeline, once.
+    assert Evento.objects.filter(solicitud=aprobada, tipo=TipoEvento.NOTIFICACION_LEIDA).count() == 1
+    detalle = web.get(aprobada.get_absolute_url()).content.decode()
+    assert detalle.count("Notificación leída") == 1
+    assert f"«{aviso.asunto}», leída el {timezone.localtime(leida):%d/%m/%Y %H:%M}" in detalle
+
+    # Nobody else opens it (nor marks it read), and anonymous users go to log in.
+    otro = Notificacion.objects.get(usuario=ciudadano, asunto__endswith="tu solicitud fue denegada")
+    web.force_login(otro_ciudadano)
+    assert web.get(f"/casilla/{otro.pk}/").status_code == 404
+    assert web.get(f"/casilla/{aviso.pk}/").status_code == 404
+    assert contador(web.get("/casilla/")) is None
+    anonimo = client.get(f"/casilla/{otro.pk}/")
+    assert anonimo.status_code == 302 and anonimo["Location"].startswith("/cuenta/login/")
+    otro.refresh_from_db()
+    assert otro.leida_en is None
+
+
+@pytest.mark.django_db
+def test_la_alerta_es_idempotente(catalogo, ciudadano, mailoutbox):
+    aviso = ciudadanos_services.aviso_depositar(
+        usuario=ciudadano, asunto="EXP-2026-000009: prueba", cuerpo="Texto.", enlace="/mis-tramites/",
+    )  # its alert task not run (no commit)
+    assert mailoutbox == []
+    assert ciudadanos_tasks.aviso_enviar.apply(kwargs={"notificacion_id": aviso.pk}).get() is True
+    assert ciudadanos_tasks.aviso_enviar.apply(kwargs={"notificacion_id": aviso.pk}).get() is False
+    assert ciudadanos_services.aviso_correo_enviar(notificacion_id=aviso.pk) is False
+    assert len(mailoutbox) == 1
+    aviso.refresh_from_db()
+    assert aviso.alerta_intentos == 1 and aviso.alerta_enviada_en is not None
+
+
+@pytest.mark.django_db
+def test_el_barrido_de_alertas_reencola_solo_las_no_enviadas(catalogo, ciudadano, al_confirmar, mailoutbox, monkeypatch):
+    from egov import tareas
+
+    def depositar(asunto):
+        return ciudadanos_services.aviso_depositar(usuario=ciudadano, asunto=asunto, cuerpo=".", enlace="/")
+
+    with al_confirmar():
+        enviada = depositar("enviada")
+    perdida = depositar("perdida")  # its task never reached the broker
+    reciente = depositar("reciente")  # its task may still be on its way
+    agotada = depositar("agotada")
+    hace_diez = timezone.now() - datetime.timedelta(minutes=10)
+    Notificacion.objects.filter(pk__in=[enviada.pk, perdida.pk, agotada.pk]).update(depositada_en=hace_diez)
+    Notificacion.objects.filter(pk=agotada.pk).update(alerta_intentos=10)  # given up after 10 tries
+    mailoutbox.clear()
+
+    publicadas = []
+    original = tareas._publicar
+    monkeypatch.setattr(tareas, "_publicar", lambda tarea, kwargs: publicadas.append(kwargs) or original(tarea, kwargs))
+    with al_confirmar():
+        assert ciudadanos_services.alertas_pendientes_reencolar() == 1
+    assert publicadas == [{"notificacion_id": perdida.pk}]
+    assert [m.subject for m in mailoutbox] == ["perdida"]
+
+    publicadas.clear()
+    with al_confirmar():
+        assert ciudadanos_services.alertas_pendientes_reencolar() == 0
+        assert ciudadanos_tasks.alertas_pendientes_reencolar.apply().get() == 0
+    assert publicadas == []
+    assert len(mailoutbox) == 1
+    for aviso, enviado in [(enviada, True), (perdida, True), (reciente, False), (agotada, False)]:
+        aviso.refresh_from_db()
+        assert (aviso.alerta_enviada_en is not None) is enviado, aviso.asunto
