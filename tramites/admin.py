@@ -241,6 +241,7 @@ class SolicitudAdmin(admin.ModelAdmin):
     paginator = PaginadorAcotado
     actions = ("asignarme", "exportar_csv")
     change_form_template = "admin/tramites/solicitud/change_form.html"
+    view_on_site = False
     change_list_template = "admin/tramites/solicitud/change_list.html"
 
     class Media:
@@ -540,6 +541,7 @@ class RevocarForm(forms.Form):
 
 
 class DocumentoAdminBase(admin.ModelAdmin):
+    view_on_site = False
     list_display = ("solicitud", "estado", "intentos", "emitido_en", "actualizado_en")
     list_filter = ("estado",)
     search_fields = ("=solicitud__expediente",)

@@ -190,7 +190,8 @@ def _decision_medir(solicitud: Solicitud, *, por_silencio: bool) -> None:
     if not solicitud.presentada_en:
         return
     calendario = Calendario()
-    presentada = timezone.localtime(solicitud.presentada_en).date()
+    # As for the due date: a filing on a non-business day counts from the next business day.
+    presentada = calendario.siguiente_habil(timezone.localtime(solicitud.presentada_en).date())
     decidida = timezone.localtime(solicitud.decidida_en).date()
     pausa = sum(
         calendario.entre(timezone.localtime(o.creada_en).date(), timezone.localtime(o.subsanada_en).date())

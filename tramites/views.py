@@ -203,6 +203,9 @@ def _paso_pregunta(request, solicitud, campo, contexto, siguiente):
                 solicitud=solicitud,
                 respuestas={campo.nombre: respuesta_serializar(form.cleaned_data[campo.nombre])},
             )
+            if request.POST.get("salir"):
+                messages.success(request, _("Guardamos tu borrador. Continúalo cuando quieras desde aquí."))
+                return redirect("tramites:mis_tramites")
             return redirect(siguiente)
         estado = 400
     else:

@@ -245,3 +245,24 @@ def reclamo_registrar(**cambios):
     form = ReclamoForm(datos_reclamo(**cambios))
     assert form.is_valid(), form.errors
     return t_services.reclamo_registrar(datos=form.cleaned_data)
+
+
+# --- The WSGI application in the test's transaction ----------------------------------------------
+
+
+@pytest.fixture
+def wsgi_en_la_transaccion(db):
+    """Django's WSGI handler closes the database connection when a response
+    ends (close_old_connections on request_started/request_finished), which
+    inside the test's transaction would close it for good. Django's test client
+    disconnects that handler around its requests; this does the same for the
+    whole test, so requests made through the bare WSGI app (schemathesis) run in
+    this thread, on this connection, and see the rows the test wrote."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)

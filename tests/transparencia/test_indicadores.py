@@ -369,22 +369,22 @@ def test_mismas_consultas_con_5_y_con_50_solicitudes(catalogo):
 
 # --- No personal data in public outputs ----------------------------------------------------------
 
-SALIDAS_PUBLICAS = [
-    "/transparencia/",
-    f"/transparencia/{DOMICILIO}/",
-    f"/transparencia/{INFORMACION}/",
-    "/datos-abiertos/",
-    "/datos-abiertos/indicadores.csv",
-    "/datos-abiertos/indicadores.json",
-    "/datos-abiertos/tupa.csv",
-    "/datos-abiertos/tupa.json",
-    "/api/v1/tramites",
-    f"/api/v1/tramites/{DOMICILIO}",
-    "/api/v1/indicadores",
-    f"/api/v1/indicadores/{DOMICILIO}",
-    f"/api/v1/indicadores/{INFORMACION}",
-    "/api/v1/openapi.json",
-]
+SALIDAS_PUBLICAS = {  # each public output, and a figure of the history it must show
+    "/transparencia/": '<p class="indicador">66.7 %</p>',
+    f"/transparencia/{DOMICILIO}/": '<p class="indicador">50.0 %</p>',
+    f"/transparencia/{INFORMACION}/": '<p class="indicador">100.0 %</p>',
+    "/datos-abiertos/": None,
+    "/datos-abiertos/indicadores.csv": ",TOTAL,2026-07-01,6,3,3,0,1,0,1,33.3,6.0,7,85.7,3.5,2,15,28.6",
+    "/datos-abiertos/indicadores.json": '"en_plazo_pct": 66.7',
+    "/datos-abiertos/tupa.csv": "MDVE-001",
+    "/datos-abiertos/tupa.json": "MDVE-001",
+    "/api/v1/tramites": "MDVE-001",
+    f"/api/v1/tramites/{DOMICILIO}": "MDVE-001",
+    "/api/v1/indicadores": '"en_plazo_pct": 66.7',
+    f"/api/v1/indicadores/{DOMICILIO}": '"en_plazo_pct": 50.0',
+    f"/api/v1/indicadores/{INFORMACION}": '"en_plazo_pct": 100.0',
+    "/api/v1/openapi.json": None,
+}
 
 
 def test_ninguna_salida_publica_tiene_datos_personales(historia, client):
@@ -395,16 +395,30 @@ def test_ninguna_salida_publica_tiene_datos_personales(historia, client):
     prohibidos.update(Reclamo.objects.values_list("codigo", flat=True))
     prohibidos.update(["Muy rápido, gracias.", "Adjunte un recibo legible."])
     with el(2026, 8, 31):
-        for url in SALIDAS_PUBLICAS:
+        for url, cifra in SALIDAS_PUBLICAS.items():
             respuesta = client.get(url)
             assert respuesta.status_code == 200, url
             contenido = respuesta.content.decode()
-            # The figures are there (the history is in the period)…
-            if "indicadores" in url or url.startswith("/transparencia/"):
-                assert "9" in contenido or "6" in contenido, url
+            # The history's figures are there…
+            if cifra:
+                assert cifra in contenido, f"{url} no muestra {cifra!r}"
             # …and nobody's personal data.
             encontrados = sorted(p for p in prohibidos if p.lower() in contenido.lower())
             assert not encontrados, f"{url} muestra datos personales: {encontrados}"
-        json = client.get("/datos-abiertos/indicadores.json").json()
-        assert json["total"]["presentadas"] == 9
+        assert client.get("/datos-abiertos/indicadores.json").json()["total"]["presentadas"] == 9
         assert client.get("/api/v1/indicadores").json()["total"]["presentadas"] == 9
+        assert client.get(f"/api/v1/indicadores/{DOMICILIO}").json()["total"]["presentadas"] == 6
+
+
+@pytest.mark.parametrize("dia", [D(2026, 7, 28), D(2026, 8, 1)], ids=["feriado", "sabado"])
+def test_presentada_en_dia_inhabil_y_decidida_el_ultimo_dia_del_plazo(catalogo, jefe, dia):
+    """Counting starts from the next business day, as for the due date: a
+    decision on the last day took exactly the legal term (10 business days)."""
+    with el(dia.year, dia.month, dia.day):
+        solicitud = presentar(nuevo_ciudadano(), INFORMACION)
+    limite = solicitud.fecha_limite
+    assert limite == {D(2026, 7, 28): D(2026, 8, 14), D(2026, 8, 1): D(2026, 8, 18)}[dia]
+    with el(limite.year, limite.month, limite.day, 17):
+        decidir(solicitud, jefe)
+    solicitud = fresca(solicitud)
+    assert (solicitud.dias_habiles_decision, solicitud.dentro_de_plazo) == (10, True)
