@@ -235,7 +235,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Celery ------------------------------------------------------------------
 
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# With acks_late, a task whose worker died is delivered again after this many seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Without Redis (embedded default) tasks run in-process; delay_on_commit still
 # waits for the surrounding transaction to commit.
@@ -324,6 +325,10 @@ DOCUMENTOS_REENCOLAR_MINUTOS = env.int("DOCUMENTOS_REENCOLAR_MINUTOS", default=3
 
 # --- Security ------------------------------------------------------------------
 
+# Reverse proxies in front of the portal that add X-Forwarded-For (compose: 1).
+# Rate limits use the client's address from that header instead of the proxy's.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

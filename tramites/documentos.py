@@ -51,7 +51,7 @@ def qr_svg(texto: str) -> str:
     return segno.make(texto, error="m").svg_inline(scale=3, border=2, dark="#000")
 
 
-def pdf_renderizar(plantilla: str, contexto: dict) -> bytes:
+def pdf_renderizar(plantilla: str | list[str], contexto: dict) -> bytes:
     """HTML template -> tagged PDF (PDF/UA-1 where WeasyPrint allows)."""
     html = render_to_string(plantilla, contexto)
     return HTML(string=html, base_url=ESQUEMA, url_fetcher=FetcherEstatico()).write_pdf(

@@ -481,7 +481,7 @@ class AccesoExpediente(models.Model):
 class EstadoDocumento(models.TextChoices):
     PENDIENTE = "pendiente", _("Pendiente")
     EMITIDO = "emitido", _("Emitido")
-    FALLIDO = "fallido", _("Falló (se reintentará)")
+    FALLIDO = "fallido", _("Falló (se reintenta automáticamente)")
 
 
 def _ruta_documento(instancia, nombre):

@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.conf import settings as django_settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -50,6 +50,8 @@ from .plazos import Calendario
 from .roles import PERMISO_DE_ACCION
 
 DIAS_PARA_SUBSANAR = 2
+# A failed certificate or receipt is enqueued again by the sweeper up to this many attempts.
+MAX_INTENTOS_DOCUMENTO = 10
 
 log = logging.getLogger(__name__)
 
@@ -736,10 +738,22 @@ def _guardar_pdf(documento, pdf: bytes, nombre: str) -> None:
     documento.save()
 
 
+def _pdf_descartar(documento) -> None:
+    """The PDF stored by an attempt whose transaction rolled back is named by
+    no row: deleted, so a retry does not leave another copy of the citizen's
+    data behind. (Rows not issued never name a file: only this attempt did.)"""
+    if documento is not None and documento.archivo.name:
+        try:
+            documento.archivo.storage.delete(documento.archivo.name)
+        except Exception:  # noqa: BLE001 - the failure being recorded matters more
+            log.warning("no se pudo borrar %s", documento.archivo.name, exc_info=True)
+
+
 def certificado_emitir(*, certificado_id: int) -> str:
     """Renders, signs and stores a certificate. Idempotent: a certificate
     already issued is left as it is (the same file), so a task that runs twice
     (a retry, the sweeper, a killed worker) makes one certificate."""
+    certificado = None
     try:
         with transaction.atomic():
             certificado = (
@@ -758,7 +772,11 @@ def certificado_emitir(*, certificado_id: int) -> str:
                 "url_verificacion": enlace,
                 "qr": documentos.qr_svg(enlace),
             }
-            pdf = documentos.pdf_renderizar("pdf/certificado.html", contexto)
+            # A procedure may have its own template (plantilla_certificado); the generic one otherwise.
+            plantillas = ["pdf/certificado.html"]
+            if solicitud.tramite.plantilla_certificado:
+                plantillas.insert(0, f"pdf/certificados/{solicitud.tramite.plantilla_certificado}.html")
+            pdf = documentos.pdf_renderizar(plantillas, contexto)
             firmado = documentos.pdf_firmar(pdf, motivo=certificado.get_tipo_display())
             _guardar_pdf(certificado, firmado, f"{solicitud.expediente}.pdf")
             evento = Evento.objects.create(
@@ -771,6 +789,7 @@ def certificado_emitir(*, certificado_id: int) -> str:
             ciudadano_invalidar(solicitud.ciudadano_id)
     except Exception as error:
         log.exception("falló el certificado %s", certificado_id)
+        _pdf_descartar(certificado)
         _fallo_registrar(Certificado, certificado_id, error)
         raise
     log.info("certificado %s emitido", certificado_id)
@@ -779,6 +798,7 @@ def certificado_emitir(*, certificado_id: int) -> str:
 
 def cargo_emitir(*, cargo_id: int) -> str:
     """The filing receipt: what was filed, when, and each document's SHA-256."""
+    cargo = None
     try:
         with transaction.atomic():
             cargo = (
@@ -799,6 +819,7 @@ def cargo_emitir(*, cargo_id: int) -> str:
             ciudadano_invalidar(solicitud.ciudadano_id)
     except Exception as error:
         log.exception("falló el cargo %s", cargo_id)
+        _pdf_descartar(cargo)
         _fallo_registrar(CargoPresentacion, cargo_id, error)
         raise
     return "emitido"
@@ -818,9 +839,14 @@ def documentos_pendientes_reencolar(*, minutos: int | None = None) -> dict:
         (Certificado, tarea_certificado, "certificado_id"),
         (CargoPresentacion, tarea_cargo, "cargo_id"),
     ):
+        # Pending ones (a lost message, a killed worker) and failed ones whose
+        # retries ran out (a signing key fixed since, an outage that ended).
         pendientes = list(
-            modelo.objects.filter(estado=EstadoDocumento.PENDIENTE, actualizado_en__lt=limite)
-            .values_list("pk", flat=True)[:500]
+            modelo.objects.filter(
+                Q(estado=EstadoDocumento.PENDIENTE)
+                | Q(estado=EstadoDocumento.FALLIDO, intentos__lt=MAX_INTENTOS_DOCUMENTO),
+                actualizado_en__lt=limite,
+            ).values_list("pk", flat=True)[:500]
         )
         modelo.objects.filter(pk__in=pendientes).update(actualizado_en=timezone.now())
         for pk in pendientes:
@@ -858,7 +884,7 @@ def certificado_revocar(*, certificado: Certificado, usuario, motivo: str) -> Ce
         solicitud = certificado.solicitud
         if not (
             usuario.has_perm("tramites.revocar_certificado")
-            and selectors.puede_gestionar(usuario=usuario, solicitud=solicitud)
+            and selectors.puede_gestionar(usuario=usuario, solicitud=solicitud, accion="aprobar")
         ):
             raise TransicionNoPermitida(_("No tienes permiso para revocar este certificado."))
         if certificado.revocado:

@@ -20,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from ciudadanos import selectors as ciudadanos_selectors
+from egov.red import ip_cliente
 
 from . import selectors, services
 from .archivos import LimiteCargaUploadHandler, archivo_revisar
@@ -540,7 +541,7 @@ VERIFICAR_FALLOS = 20  # unknown codes per IP in 15 minutes before throttling
 
 
 def _ip(request):
-    return request.META.get("REMOTE_ADDR", "")
+    return ip_cliente(request)
 
 
 def _limitado(request, *, fallo=False) -> bool:

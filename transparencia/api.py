@@ -36,6 +36,10 @@ class TramiteSalida(Schema):
     base_legal: str
 
 
+class Error(Schema):
+    detail: str
+
+
 class Metricas(Schema):
     presentadas: int
     decididas: int
@@ -92,10 +96,12 @@ def _tramite(t) -> dict:
 
 @api.get("/tramites", response=list[TramiteSalida], summary="Catálogo de trámites activos")
 def tramites(request, q: str = ""):
-    return [_tramite(t) for t in tramites_selectors.tramites_publicos(texto=q[:100])]
+    # PostgreSQL rejects a NUL in a parameter, and no procedure has one in its text.
+    texto = q.replace("\x00", "")[:100]
+    return [_tramite(t) for t in tramites_selectors.tramites_publicos(texto=texto)]
 
 
-@api.get("/tramites/{slug}", response=TramiteSalida, summary="Un trámite del catálogo")
+@api.get("/tramites/{slug}", response={200: TramiteSalida, 404: Error}, summary="Un trámite del catálogo")
 def tramite(request, slug: str):
     try:
         return _tramite(tramites_selectors.tramite_publico(slug=slug))
@@ -108,7 +114,7 @@ def indicadores(request):
     return selectors.indicadores()
 
 
-@api.get("/indicadores/{slug}", response=IndicadoresTramite, summary="Indicadores de un trámite")
+@api.get("/indicadores/{slug}", response={200: IndicadoresTramite, 404: Error}, summary="Indicadores de un trámite")
 def indicadores_tramite(request, slug: str):
     fila = selectors.indicadores_de_tramite(slug=slug)
     if fila is None:

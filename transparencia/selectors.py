@@ -14,6 +14,7 @@ from django.db.models import Aggregate, Count, F, FloatField, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from tramites.cache import catalogo_invalidar
 from tramites.models import ESTADOS_ABIERTOS, Estado, Solicitud, Tramite
 
 from .models import AtencionPresencial, CostoMensual, Reclamo, Valoracion
@@ -249,6 +250,9 @@ def indicadores(*, refrescar: bool = False) -> dict:
     if datos is None:
         datos = indicadores_calcular()
         cache.set(CLAVE, datos, DURACION)
+        # The public pages showing them are cached whole under the catalog's
+        # version (tramites.cache.pagina_publica): new figures need new pages.
+        catalogo_invalidar()
     return datos
 
 

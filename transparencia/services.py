@@ -80,7 +80,8 @@ def reclamo_pdf_emitir(*, reclamo_id: int) -> str:
     from tramites import documentos
 
     with transaction.atomic():
-        reclamo = Reclamo.objects.select_for_update().select_related("oficina").get(pk=reclamo_id)
+        # "of": the office is an outer join (nullable), which PostgreSQL cannot lock.
+        reclamo = Reclamo.objects.select_for_update(of=("self",)).select_related("oficina").get(pk=reclamo_id)
         if reclamo.archivo:
             return "omitido"
         pdf = documentos.pdf_renderizar("pdf/reclamo.html", {

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from egov.red import ip_cliente
 from tramites import selectors as tramites_selectors
 from tramites.cache import pagina_publica
 from tramites.declaraciones import normalizar_busqueda
@@ -159,7 +160,7 @@ def reclamo_registrado(request):
 
 
 def _limitado(request) -> bool:
-    clave = f"reclamo:seguimiento:{request.META.get('REMOTE_ADDR', '')}"
+    clave = f"reclamo:seguimiento:{ip_cliente(request)}"
     cache.add(clave, 0, 15 * 60)
     return cache.incr(clave) > 20
 

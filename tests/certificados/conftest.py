@@ -444,8 +444,10 @@ class Trabajador:
 
     def hijos(self) -> list[int]:
         """The pool processes of a prefork worker."""
-        ruta = Path(f"/proc/{self.pid}/task/{self.pid}/children")
-        return [int(p) for p in ruta.read_text().split()] if ruta.exists() else []
+        return sorted(
+            int(pid) for ruta in Path(f"/proc/{self.pid}/task").glob("*/children")
+            for pid in ruta.read_text().split()
+        )
 
     def matar(self):
         """SIGKILL: no chance to ack, reject or clean anything."""

@@ -204,3 +204,39 @@ def test_los_recordatorios_dos_veces_el_mismo_dia_no_se_duplican(catalogo, ciuda
     with time_machine.travel(en_lima(2026, 3, 4, 7), tick=False):
         with al_confirmar():
             assert services.recordatorios_enviar()["ciudadanos"] == 0
+
+
+@pytest.mark.django_db
+def test_un_fallo_despues_de_guardar_el_pdf_no_deja_archivos_huerfanos(catalogo, ciudadano, al_confirmar, monkeypatch):
+    """The PDF is stored before the row commits: if anything fails after it (the
+    notice, the event, the commit), the row rolls back and the stored file must
+    go too, or each retry leaves another copy of the citizen's data behind."""
+    with al_confirmar():
+        solicitud = presentar(ciudadano, DOMICILIO)
+    certificado = certificado_de(aprobar(solicitud))
+    cargo = Solicitud.objects.get(pk=solicitud.pk).cargo
+    CargoPresentacion.objects.filter(pk=cargo.pk).update(estado=EstadoDocumento.PENDIENTE)
+    for archivo in archivos_bajo("documentos/cargos"):
+        archivo.unlink()
+
+    def falla(*args, **kwargs):
+        raise RuntimeError("la base de datos se cayó")
+
+    with monkeypatch.context() as parche:
+        parche.setattr(services, "_notificar", falla)
+        parche.setattr(services, "ciudadano_invalidar", falla)
+        with pytest.raises(RuntimeError):
+            services.certificado_emitir(certificado_id=certificado.pk)
+        with pytest.raises(RuntimeError):
+            services.cargo_emitir(cargo_id=cargo.pk)
+    certificado.refresh_from_db()
+    cargo.refresh_from_db()
+    assert (certificado.estado, cargo.estado) == (EstadoDocumento.FALLIDO, EstadoDocumento.FALLIDO)
+    assert "la base de datos se cayó" in certificado.error
+    assert archivos_bajo("documentos") == []
+
+    # The retry issues them, with one file each.
+    assert services.certificado_emitir(certificado_id=certificado.pk) == "emitido"
+    assert services.cargo_emitir(cargo_id=cargo.pk) == "emitido"
+    assert len(archivos_bajo("documentos/certificados")) == 1
+    assert len(archivos_bajo("documentos/cargos")) == 1

@@ -29,6 +29,7 @@ def test_el_esquema_openapi_es_valido(client):
     documento = client.get(ESQUEMA).json()
     assert documento["openapi"].startswith("3.")
     cargado = schemathesis.openapi.from_dict(documento)
+    cargado.validate()  # against the OpenAPI 3.x meta-schema
     operaciones = sorted(
         (op.method.upper(), op.path) for op in (r.ok() for r in cargado.get_all_operations())
     )
@@ -77,6 +78,19 @@ def test_lista_los_tramites_activos_con_su_tasa(catalogo, client):
 def test_busca_en_el_catalogo(catalogo, client):
     slugs = [t["slug"] for t in client.get("/api/v1/tramites", {"q": "domicilio"}).json()]
     assert slugs == [DOMICILIO]
+
+
+def test_una_busqueda_con_un_caracter_nul_no_rompe_la_api(catalogo, client):
+    # Found by schemathesis: PostgreSQL rejects NUL in a parameter (it was a 500).
+    respuesta = client.get("/api/v1/tramites", {"q": "domi\x00cilio"})
+    assert respuesta.status_code == 200
+    assert [t["slug"] for t in respuesta.json()] == [DOMICILIO]
+
+
+def test_los_404_estan_en_el_esquema(client):
+    rutas = client.get(ESQUEMA).json()["paths"]
+    for ruta in ("/api/v1/tramites/{slug}", "/api/v1/indicadores/{slug}"):
+        assert set(rutas[ruta]["get"]["responses"]) == {"200", "404"}, ruta
 
 
 def test_un_tramite_por_su_slug(catalogo, client):

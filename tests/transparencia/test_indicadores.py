@@ -28,6 +28,7 @@ from transparencia import services as t_services
 from transparencia.models import AtencionPresencial, CostoMensual, Reclamo, Valoracion
 
 from .conftest import (
+    DATOS_PERSONALES_RECLAMO,
     DOMICILIO,
     INFORMACION,
     borrador,
@@ -38,7 +39,6 @@ from .conftest import (
     nuevo_ciudadano,
     presentar,
     reclamo_registrar,
-    DATOS_PERSONALES_RECLAMO,
 )
 
 D = datetime.date
