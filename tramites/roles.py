@@ -22,7 +22,7 @@ PERMISOS = {
     JEFE_DE_OFICINA: [
         "view_solicitud", "tomar_solicitud", "asignar_solicitud", "observar_solicitud",
         "aprobar_solicitud", "denegar_solicitud", "ver_supervision", "view_certificado",
-        "revocar_certificado",
+        "revocar_certificado", "transparencia.view_reclamo", "transparencia.change_reclamo",
     ],
     ADMINISTRADOR_CATALOGO: _CATALOGO,
 }
@@ -39,9 +39,14 @@ PERMISO_DE_ACCION = {
 
 def grupos_sincronizar(Group, Permission) -> None:
     """Creates the role groups with exactly their permissions (idempotent).
-    Takes the models so a migration can pass its historical ones."""
+    Takes the models so a migration can pass its historical ones. A code
+    without an app label is one of this app's ("tramites")."""
+    from django.db.models import Q
+
     for nombre, codigos in PERMISOS.items():
         grupo, _ = Group.objects.get_or_create(name=nombre)
-        grupo.permissions.set(
-            Permission.objects.filter(content_type__app_label="tramites", codename__in=codigos)
-        )
+        condicion = Q(pk__in=[])
+        for codigo in codigos:
+            app, _punto, nombre_permiso = codigo.rpartition(".")
+            condicion |= Q(content_type__app_label=app or "tramites", codename=nombre_permiso)
+        grupo.permissions.set(Permission.objects.filter(condicion))

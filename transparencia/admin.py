@@ -31,6 +31,14 @@ class ReclamoAdmin(admin.ModelAdmin):
         if "respuesta" in form.changed_data and obj.respuesta.strip():
             services.reclamo_responder(reclamo=obj, servidor=request.user, respuesta=obj.respuesta)
             messages.success(request, _("Respuesta registrada y enviada por correo."))
+        else:
+            messages.warning(request, _("No se guardó nada: escribe la respuesta al reclamo."))
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        # The admin's own "was changed successfully" would contradict the message above.
+        if level == messages.SUCCESS and "respuesta" not in str(message).lower():
+            return
+        super().message_user(request, message, level, *args, **kwargs)
 
 
 @admin.register(Valoracion)

@@ -159,6 +159,23 @@ def reclamo_registrado(request):
     return render(request, "transparencia/reclamo_registrado.html", {"reclamo": reclamo})
 
 
+def _documento_normalizado(tipo: str, numero: str) -> str:
+    """The number as stored: a DNI without its check character (which must match if typed)."""
+    from django.core.exceptions import ValidationError
+
+    from ciudadanos import validators
+    from ciudadanos.models import TipoDocumento
+
+    try:
+        if tipo == TipoDocumento.DNI:
+            return validators.dni_normalizar(numero)[0]
+        if tipo == TipoDocumento.CE:
+            return validators.ce_normalizar(numero)
+        return validators.pasaporte_normalizar(numero)
+    except ValidationError:
+        return ""
+
+
 def _limitado(request) -> bool:
     clave = f"reclamo:seguimiento:{ip_cliente(request)}"
     cache.add(clave, 0, 15 * 60)
@@ -178,7 +195,7 @@ def reclamo_seguimiento(request):
             numero = form.cleaned_data["numero_documento"].strip().upper().replace("-", "")
             reclamo = Reclamo.objects.filter(codigo=codigo).select_related("oficina").first()
             # A wrong document gives exactly what an unknown code gives: nothing.
-            if reclamo is None or not (numero == reclamo.numero_documento or numero[:8] == reclamo.numero_documento):
+            if reclamo is None or _documento_normalizado(reclamo.tipo_documento, numero) != reclamo.numero_documento:
                 reclamo = None
                 form.add_error(None, _("No encontramos un reclamo con ese código y ese documento. Revisa ambos datos."))
                 estado = 404

@@ -17,6 +17,7 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                            HealthCheck.filter_too_much],
     print_blob=True,
+    database=None,  # no .hypothesis/ directory left in the checkout
 )
 
 ESQUEMA = "/api/v1/openapi.json"

@@ -131,14 +131,18 @@ def test_un_desistimiento_no_se_califica(ciudadano, client):
     assert not Valoracion.objects.exists()
 
 
-@pytest.mark.parametrize("puntaje", ["", "0", "6", "cinco"])
-def test_puntaje_fuera_de_1_a_5(decidida, ciudadano, client, puntaje):
+@pytest.mark.parametrize("puntaje, error", [
+    ("", "Elige una calificación del 1 al 5."),
+    ("0", "Escoja una opción válida. 0 no es una de las opciones disponibles."),
+    ("6", "Escoja una opción válida. 6 no es una de las opciones disponibles."),
+    ("cinco", "Escoja una opción válida. cinco no es una de las opciones disponibles."),
+])
+def test_puntaje_fuera_de_1_a_5(decidida, ciudadano, client, puntaje, error):
     client.force_login(ciudadano)
     respuesta = client.post(url_valorar(decidida), {"puntaje": puntaje})
     assert respuesta.status_code == 400
-    html = respuesta.content.decode()
-    assert "Hay un problema" in html
-    assert ("Elige una calificación del 1 al 5." in html) or ("Escoja una opción válida" in html)
+    assert respuesta.context["form"].errors == {"puntaje": [error]}
+    assert "Hay un problema" in respuesta.content.decode()
     assert not Valoracion.objects.exists()
 
 
