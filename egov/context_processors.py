@@ -6,7 +6,9 @@ def portal(request):
     usuario = getattr(request, "user", None)
     return {
         "casilla_no_leidas": (
-            _NoLeidas(usuario) if usuario is not None and usuario.is_authenticated else 0
+            _NoLeidas(usuario, getattr(request, "casilla_no_leidas", None))
+            if usuario is not None and usuario.is_authenticated
+            else 0
         ),
         "ENTIDAD_NOMBRE": settings.ENTIDAD_NOMBRE,
         "ENTIDAD_CORREO_CONTACTO": settings.ENTIDAD_CORREO_CONTACTO,
@@ -17,9 +19,11 @@ def portal(request):
 class _NoLeidas:
     """Counted only if a template shows it (one cached read)."""
 
-    def __init__(self, usuario):
+    def __init__(self, usuario, ya_leido=None):
         self.usuario = usuario
-        self._valor = None
+        # A view that already read the count from the cache (in the same round
+        # trip as its page fragment) passes it along.
+        self._valor = ya_leido
 
     def _contar(self):
         if self._valor is None:

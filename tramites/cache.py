@@ -83,12 +83,19 @@ def pagina_publica(vista):
     return envoltura
 
 
-def fragmento_de_ciudadano(usuario_id: int, clave: str, construir) -> str:
+def fragmento_de_ciudadano(request, clave: str, construir) -> str:
     """A piece of a citizen's page, rendered again when their version changes.
-    The version and the fragment are read in one round trip."""
+    The version, the fragment and the header's unread count are read in one
+    round trip."""
+    from ciudadanos.services import clave_no_leidas
+
+    usuario_id = request.user.pk
     clave_version = f"v:ciudadano:{usuario_id}"
     clave = f"frag:{usuario_id}:{clave}"
-    leidos = cache.get_many([clave_version, clave])
+    clave_casilla = clave_no_leidas(usuario_id)
+    leidos = cache.get_many([clave_version, clave, clave_casilla])
+    if clave_casilla in leidos:
+        request.casilla_no_leidas = leidos[clave_casilla]
     version = leidos.get(clave_version)
     guardado = leidos.get(clave)
     if version is not None and guardado is not None and guardado[0] == version:

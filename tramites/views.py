@@ -400,7 +400,7 @@ def mis_tramites(request):
             solicitud.proxima_accion = selectors.PROXIMA_ACCION[solicitud.estado]
         return render_to_string("tramites/_mis_tramites.html", {"pagina": pagina}, request=request)
 
-    contenido = fragmento_de_ciudadano(request.user.pk, f"mis:{numero}", construir)
+    contenido = fragmento_de_ciudadano(request, f"mis:{numero}", construir)
     return render(request, "tramites/mis_tramites.html", {"contenido": mark_safe(contenido)})  # noqa: S308
 
 
@@ -424,7 +424,7 @@ def mi_solicitud(request, expediente):
         )
 
     # The key holds the owner's id: a fragment exists only for who may see it.
-    contenido = fragmento_de_ciudadano(request.user.pk, f"sol:{expediente}", construir)
+    contenido = fragmento_de_ciudadano(request, f"sol:{expediente}", construir)
     return render(
         request,
         "tramites/mi_solicitud.html",
