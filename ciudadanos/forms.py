@@ -172,16 +172,9 @@ class PerfilForm(forms.Form):
         numero = datos.get("numero_documento")
         if tipo and numero:
             try:
-                if tipo == TipoDocumento.DNI:
-                    datos["numero_documento"], datos["digito_verificacion"] = (
-                        validators.dni_normalizar(numero)
-                    )
-                elif tipo == TipoDocumento.CE:
-                    datos["numero_documento"] = validators.ce_normalizar(numero)
-                    datos["digito_verificacion"] = ""
-                else:
-                    datos["numero_documento"] = validators.pasaporte_normalizar(numero)
-                    datos["digito_verificacion"] = ""
+                datos["numero_documento"], datos["digito_verificacion"] = (
+                    validators.documento_normalizar(tipo, numero)
+                )
             except ValidationError as error:
                 self.add_error("numero_documento", error)
         distrito = datos.get("distrito")

@@ -74,6 +74,17 @@ def pasaporte_normalizar(valor: str) -> str:
     return texto
 
 
+def documento_normalizar(tipo: str, numero: str) -> tuple[str, str]:
+    """Any identity document as stored: (number, DNI check character or "")."""
+    from .models import TipoDocumento
+
+    if tipo == TipoDocumento.DNI:
+        return dni_normalizar(numero)
+    if tipo == TipoDocumento.CE:
+        return ce_normalizar(numero), ""
+    return pasaporte_normalizar(numero), ""
+
+
 # --- Names --------------------------------------------------------------------------
 
 # One or more words of letters (any script, with accents and ñ) joined by a

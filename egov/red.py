@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.cache import cache
 
 
 def ip_cliente(request) -> str:
@@ -10,3 +11,13 @@ def ip_cliente(request) -> str:
         if len(cadena) >= saltos:
             return cadena[-saltos]
     return request.META.get("REMOTE_ADDR", "")
+
+
+def intentos_superados(clave: str, *, maximo: int, segundos: int, contar: bool = True) -> bool:
+    """A counter in the cache for rate limits: counts one attempt (unless
+    `contar` is false) and says whether more than `maximo` happened within
+    `segundos` of the first."""
+    if contar:
+        cache.add(clave, 0, segundos)
+        return cache.incr(clave) > maximo
+    return (cache.get(clave) or 0) > maximo

@@ -37,6 +37,18 @@ PERMISO_DE_ACCION = {
 }
 
 
+def grupos_sincronizar_en_migracion(apps, schema_editor) -> None:
+    """RunPython body of the migrations that (re)create the role groups.
+    Permissions are normally created after all migrations; roles need them now."""
+    from django.contrib.auth.management import create_permissions
+
+    for config in apps.get_app_configs():
+        config.models_module = True
+        create_permissions(config, apps=apps, verbosity=0)
+        config.models_module = None
+    grupos_sincronizar(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+
+
 def grupos_sincronizar(Group, Permission) -> None:
     """Creates the role groups with exactly their permissions (idempotent).
     Takes the models so a migration can pass its historical ones. A code

@@ -55,11 +55,14 @@ def puede_gestionar(*, usuario, solicitud: Solicitud, accion: str | None = None)
         return False
     if usuario.is_superuser:
         return True
+    return _oficina_permitida(solicitud, accion, set(oficinas_de(usuario)))
+
+
+def _oficina_permitida(solicitud: Solicitud, accion: str | None, oficinas: set[int]) -> bool:
     tramite = solicitud.tramite
-    oficinas = [tramite.oficina_resolucion_id]
-    if accion not in ACCIONES_DE_RESOLUCION:
-        oficinas.append(tramite.oficina_recepcion_id)
-    return usuario.oficinas.filter(pk__in=oficinas).exists()
+    if tramite.oficina_resolucion_id in oficinas:
+        return True
+    return accion not in ACCIONES_DE_RESOLUCION and tramite.oficina_recepcion_id in oficinas
 
 
 def puede_ver(*, usuario, solicitud: Solicitud) -> bool:
@@ -222,11 +225,14 @@ def acciones_disponibles(*, solicitud: Solicitud, usuario) -> list[str]:
     from .roles import PERMISO_DE_ACCION
     from .services import TRANSICIONES
 
+    if not puede_gestionar(usuario=usuario, solicitud=solicitud):
+        return []
+    oficinas = None if usuario.is_superuser else set(oficinas_de(usuario))  # read once
     return [
         accion
         for accion, permiso in PERMISO_DE_ACCION.items()
         if solicitud.estado in TRANSICIONES[accion].origen and usuario.has_perm(permiso)
-        and puede_gestionar(usuario=usuario, solicitud=solicitud, accion=accion)
+        and (oficinas is None or _oficina_permitida(solicitud, accion, oficinas))
         and not (accion == "tomar" and solicitud.asignado_a_id == usuario.pk)
     ]
 

@@ -366,12 +366,18 @@ def borrador_eliminar(*, solicitud: Solicitud, ciudadano) -> None:
 # --- Filing -------------------------------------------------------------------------------
 
 
-def _expediente_siguiente(anio: int) -> str:
-    ContadorExpediente.objects.bulk_create([ContadorExpediente(anio=anio)], ignore_conflicts=True)
-    contador = ContadorExpediente.objects.select_for_update().get(anio=anio)
+def numero_siguiente(modelo, anio: int) -> int:
+    """The next consecutive number of a yearly series (a row per year, locked):
+    unique and without gaps even when many take one at the same time."""
+    modelo.objects.bulk_create([modelo(anio=anio)], ignore_conflicts=True)
+    contador = modelo.objects.select_for_update().get(anio=anio)
     contador.ultimo += 1
     contador.save(update_fields=["ultimo"])
-    return f"EXP-{anio}-{contador.ultimo:06d}"
+    return contador.ultimo
+
+
+def _expediente_siguiente(anio: int) -> str:
+    return f"EXP-{anio}-{numero_siguiente(ContadorExpediente, anio):06d}"
 
 
 def _solicitante(ciudadano) -> dict:

@@ -20,7 +20,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from ciudadanos import selectors as ciudadanos_selectors
-from egov.red import ip_cliente
+from egov.red import intentos_superados, ip_cliente
 
 from . import selectors, services
 from .archivos import LimiteCargaUploadHandler, archivo_revisar
@@ -540,24 +540,14 @@ VERIFICAR_POR_MINUTO = 30
 VERIFICAR_FALLOS = 20  # unknown codes per IP in 15 minutes before throttling
 
 
-def _ip(request):
-    return ip_cliente(request)
-
-
 def _limitado(request, *, fallo=False) -> bool:
     """Throttles enumeration: requests per minute, and unknown codes per 15 minutes."""
-    from django.core.cache import cache
-
-    ip = _ip(request)
-    clave_min = f"verificar:min:{ip}"
-    cache.add(clave_min, 0, 60)
-    if cache.incr(clave_min) > VERIFICAR_POR_MINUTO:
+    ip = ip_cliente(request)
+    if intentos_superados(f"verificar:min:{ip}", maximo=VERIFICAR_POR_MINUTO, segundos=60):
         return True
-    clave_fallos = f"verificar:fallos:{ip}"
-    if fallo:
-        cache.add(clave_fallos, 0, 15 * 60)
-        cache.incr(clave_fallos)
-    return (cache.get(clave_fallos) or 0) > VERIFICAR_FALLOS
+    return intentos_superados(
+        f"verificar:fallos:{ip}", maximo=VERIFICAR_FALLOS, segundos=15 * 60, contar=fallo
+    )
 
 
 def _demasiados(request):

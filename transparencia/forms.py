@@ -85,12 +85,7 @@ class ReclamoForm(forms.Form):
         tipo, numero = datos.get("tipo_documento"), datos.get("numero_documento")
         if tipo and numero:
             try:
-                if tipo == TipoDocumento.DNI:
-                    datos["numero_documento"] = validators.dni_normalizar(numero)[0]
-                elif tipo == TipoDocumento.CE:
-                    datos["numero_documento"] = validators.ce_normalizar(numero)
-                else:
-                    datos["numero_documento"] = validators.pasaporte_normalizar(numero)
+                datos["numero_documento"] = validators.documento_normalizar(tipo, numero)[0]
             except forms.ValidationError as error:
                 self.add_error("numero_documento", error)
         return datos

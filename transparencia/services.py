@@ -12,6 +12,7 @@ from ciudadanos.tasks import correo_enviar
 from egov.tareas import encolar
 from tramites.models import Estado, Solicitud
 from tramites.plazos import Calendario
+from tramites.services import numero_siguiente
 
 from .models import ContadorReclamo, Reclamo, Valoracion
 
@@ -41,11 +42,7 @@ def valoracion_registrar(*, solicitud: Solicitud, ciudadano, puntaje: int, comen
 
 
 def _codigo_siguiente(anio: int) -> str:
-    ContadorReclamo.objects.bulk_create([ContadorReclamo(anio=anio)], ignore_conflicts=True)
-    contador = ContadorReclamo.objects.select_for_update().get(anio=anio)
-    contador.ultimo += 1
-    contador.save(update_fields=["ultimo"])
-    return f"LR-{anio}-{contador.ultimo:06d}"
+    return f"LR-{anio}-{numero_siguiente(ContadorReclamo, anio):06d}"
 
 
 def reclamo_registrar(*, datos: dict, usuario=None) -> Reclamo:

@@ -4,13 +4,14 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from egov.red import ip_cliente
+from ciudadanos import validators
+from egov.red import intentos_superados, ip_cliente
 from tramites import selectors as tramites_selectors
 from tramites.cache import pagina_publica
 from tramites.declaraciones import normalizar_busqueda
@@ -161,25 +162,14 @@ def reclamo_registrado(request):
 
 def _documento_normalizado(tipo: str, numero: str) -> str:
     """The number as stored: a DNI without its check character (which must match if typed)."""
-    from django.core.exceptions import ValidationError
-
-    from ciudadanos import validators
-    from ciudadanos.models import TipoDocumento
-
     try:
-        if tipo == TipoDocumento.DNI:
-            return validators.dni_normalizar(numero)[0]
-        if tipo == TipoDocumento.CE:
-            return validators.ce_normalizar(numero)
-        return validators.pasaporte_normalizar(numero)
+        return validators.documento_normalizar(tipo, numero)[0]
     except ValidationError:
         return ""
 
 
 def _limitado(request) -> bool:
-    clave = f"reclamo:seguimiento:{ip_cliente(request)}"
-    cache.add(clave, 0, 15 * 60)
-    return cache.incr(clave) > 20
+    return intentos_superados(f"reclamo:seguimiento:{ip_cliente(request)}", maximo=20, segundos=15 * 60)
 
 
 @require_http_methods(["GET", "POST"])

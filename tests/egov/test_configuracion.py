@@ -108,3 +108,13 @@ def test_env_example_documenta_cada_variable_que_leen_los_ajustes():
     leidas = set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z_]+)"', ajustes))
     documentadas = set(re.findall(r"^#?\s*([A-Z_]+)=", ejemplo, re.M))
     assert leidas - documentadas == set()
+
+
+def test_manage_py_sin_configuracion_usa_el_modo_embebido(tmp_path):
+    """A fresh checkout with no variables at all runs management commands
+    (the embedded default); any production variable turns the shortcut off."""
+    resultado = _manage("check", VAR_DIR=str(tmp_path))
+    assert resultado.returncode == 0, resultado.stderr
+    resultado = _manage("check", DJANGO_SECRET_KEY="corta", VAR_DIR=str(tmp_path))
+    assert resultado.returncode != 0
+    assert "DJANGO_SECRET_KEY" in resultado.stderr

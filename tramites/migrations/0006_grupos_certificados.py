@@ -1,19 +1,9 @@
 from django.db import migrations
 
-
-def sincronizar(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
-
-    from tramites.roles import grupos_sincronizar
-
-    for config in apps.get_app_configs():
-        config.models_module = True
-        create_permissions(config, apps=apps, verbosity=0)
-        config.models_module = None
-    grupos_sincronizar(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+from tramites.roles import grupos_sincronizar_en_migracion
 
 
 class Migration(migrations.Migration):
     dependencies = [("tramites", "0005_certificados")]
 
-    operations = [migrations.RunPython(sincronizar, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(grupos_sincronizar_en_migracion, migrations.RunPython.noop)]

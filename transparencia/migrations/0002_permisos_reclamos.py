@@ -1,16 +1,6 @@
 from django.db import migrations
 
-
-def sincronizar(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
-
-    from tramites.roles import grupos_sincronizar
-
-    for config in apps.get_app_configs():
-        config.models_module = True
-        create_permissions(config, apps=apps, verbosity=0)
-        config.models_module = None
-    grupos_sincronizar(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+from tramites.roles import grupos_sincronizar_en_migracion
 
 
 class Migration(migrations.Migration):
@@ -21,4 +11,4 @@ class Migration(migrations.Migration):
         ("tramites", "0008_estado_documento"),
     ]
 
-    operations = [migrations.RunPython(sincronizar, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(grupos_sincronizar_en_migracion, migrations.RunPython.noop)]
