@@ -210,6 +210,9 @@ def test_un_worker_muerto_en_pleno_certificado_lo_devuelve_a_la_cola(catalogo, c
         esperar_emitidos(trabajador, Certificado, [certificado.pk])
         salida = trabajador.salida()
         assert "WorkerLostError" in salida or "SIGKILL" in salida, salida[-3000:]
+        # The row commits before the worker logs the task's end: wait for the line.
+        esperar_en_log(trabajador, TERMINADO)
+        time.sleep(0.5)
         # The same message came back (received twice) and ran to the end once.
         assert veces(trabajador, RECIBIDO) == 2
         assert veces(trabajador, TERMINADO) == 1
