@@ -21,6 +21,21 @@ def exportador_registrar(funcion: ExportadorDatos) -> ExportadorDatos:
     return funcion
 
 
+def personal_habilitado(usuario) -> bool:
+    """Whether staff rights count for this account: an active staff account
+    with two-factor authentication (TOTP) activated. allauth asks every login
+    of such an account for the second factor, so a session that did not pass
+    it never reaches what staff rights open. A staff account without it is
+    treated as a citizen's everywhere (admin, selectors, services)."""
+    if usuario is None or not (usuario.is_authenticated and usuario.is_active and usuario.is_staff):
+        return False
+    habilitado = getattr(usuario, "_personal_habilitado", None)
+    if habilitado is None:
+        habilitado = Authenticator.objects.filter(user=usuario, type=Authenticator.Type.TOTP).exists()
+        usuario._personal_habilitado = habilitado
+    return habilitado
+
+
 def perfil_de_usuario(*, usuario: Usuario) -> Perfil | None:
     return Perfil.objects.filter(usuario=usuario).first()
 

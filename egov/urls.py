@@ -1,17 +1,9 @@
-from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from transparencia.api import api
 
 from . import views
-
-# The admin login is allauth's: staff get the same rate limits and two-factor
-# authentication as everyone else.
-admin.site.login = secure_admin_login(admin.site.login)
-admin.site.site_header = "Panel de gestión"
-admin.site.site_title = "Panel de gestión"
-admin.site.index_title = "Inicio"
 
 urlpatterns = [
     path("", views.inicio, name="inicio"),

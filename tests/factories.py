@@ -6,6 +6,8 @@ from allauth.account.models import EmailAddress
 from ciudadanos.models import Perfil, TipoDocumento, Usuario
 
 CLAVE = "Una-clave-larga-2026"
+# The TOTP key of every servant the tests create (staff rights need a second factor).
+SECRETO_TOTP = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 class UsuarioFactory(factory.django.DjangoModelFactory):
@@ -21,6 +23,15 @@ class UsuarioFactory(factory.django.DjangoModelFactory):
         obj.save()
         if create and extracted is not False:
             EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+
+    @factory.post_generation
+    def segundo_factor(obj, create, extracted, **kwargs):
+        """UsuarioFactory(is_staff=True, segundo_factor=True): a servant with
+        TOTP activated (SECRETO_TOTP), as the back office demands."""
+        if create and extracted:
+            from allauth.mfa.totp.internal.auth import TOTP
+
+            TOTP.activate(obj, SECRETO_TOTP)
 
 
 class PerfilFactory(factory.django.DjangoModelFactory):

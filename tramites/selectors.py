@@ -7,6 +7,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ciudadanos.selectors import personal_habilitado
+
 from .declaraciones import campo_formulario, normalizar_busqueda, respuesta_inicial
 from .models import AccesoExpediente, Adjunto, Estado, Evento, Observacion, Solicitud, Tramite
 
@@ -49,9 +51,10 @@ ACCIONES_DE_RESOLUCION = {"tomar", "aprobar", "denegar"}
 
 
 def puede_gestionar(*, usuario, solicitud: Solicitud, accion: str | None = None) -> bool:
-    """Staff of the office that receives or resolves the procedure (or a
-    superuser); for deciding actions, staff of the office that resolves it."""
-    if not (usuario and usuario.is_authenticated and usuario.is_active and usuario.is_staff):
+    """Staff with a second factor of the office that receives or resolves the
+    procedure (or such a superuser); for deciding actions, of the office that
+    resolves it."""
+    if not personal_habilitado(usuario):
         return False
     if usuario.is_superuser:
         return True
@@ -202,12 +205,13 @@ def oficinas_de(usuario) -> list[int]:
 
 
 def solicitudes_de_personal(*, usuario) -> QuerySet:
-    """Filed requests a servant may see: those of their offices (all, for a superuser)."""
+    """Filed requests a servant may see: those of their offices (all, for a
+    superuser); none without a second factor."""
     consulta = Solicitud.objects.exclude(estado=Estado.BORRADOR)
+    if not personal_habilitado(usuario):
+        return consulta.none()
     if usuario.is_superuser:
         return consulta
-    if not (usuario.is_active and usuario.is_staff):
-        return consulta.none()
     oficinas = oficinas_de(usuario)
     # The procedures of the servant's offices are few: filtering by their ids
     # lets the database use the (tramite, estado) index instead of a join.
@@ -239,6 +243,7 @@ def acciones_disponibles(*, solicitud: Solicitud, usuario) -> list[str]:
 
 def evaluadores_de(*, solicitud: Solicitud) -> QuerySet:
     """Staff who can be given this request to evaluate."""
+    from allauth.mfa.models import Authenticator
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Permission
 
@@ -246,6 +251,7 @@ def evaluadores_de(*, solicitud: Solicitud) -> QuerySet:
     return (
         get_user_model()
         .objects.filter(is_active=True, is_staff=True, oficinas=solicitud.tramite.oficina_resolucion_id)
+        .filter(authenticator__type=Authenticator.Type.TOTP)
         .filter(Q(groups__permissions=tomar) | Q(user_permissions=tomar) | Q(is_superuser=True))
         .select_related("perfil")
         .distinct()

@@ -117,7 +117,7 @@ def servidor_de(sigla, rol=JEFE_DE_OFICINA, nombres="Lucía", apellido="Zegarra"
     """A servant of the office with this acronym, in a role group, with a
     profile (their name goes on the certificates they sign)."""
     perfil = factories.PerfilFactory(
-        usuario__is_staff=True, nombres=nombres, apellido_paterno=apellido, apellido_materno="Ríos"
+        usuario__is_staff=True, usuario__segundo_factor=True, nombres=nombres, apellido_paterno=apellido, apellido_materno="Ríos"
     )
     usuario = perfil.usuario
     Oficina.objects.get(sigla=sigla).personal.add(usuario)

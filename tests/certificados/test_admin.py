@@ -2,7 +2,6 @@
 and revoking one (only a head of the procedure's office)."""
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.messages import get_messages
 from django.test import Client
 
@@ -20,7 +19,6 @@ from .conftest import (
     servidor_de,
 )
 
-SECRETO_TOTP = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 LISTA = "/admin/tramites/certificado/"
 
 
@@ -28,7 +26,6 @@ def en_el_panel(sigla, rol, capturar):
     """A logged-in admin client of a servant (with TOTP: the panel demands it)
     whose requests end as real ones do (after-commit work runs)."""
     servidor = servidor_de(sigla, rol)
-    TOTP.activate(servidor, SECRETO_TOTP)
     cliente = Client()
     cliente.force_login(servidor)
 

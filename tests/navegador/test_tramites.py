@@ -349,7 +349,7 @@ def test_pasos_sin_desplazamiento_horizontal_a_320px(
 
 
 def _evaluador_de(solicitud):
-    servidor = UsuarioFactory(is_staff=True)
+    servidor = UsuarioFactory(is_staff=True, segundo_factor=True)
     servidor.groups.add(Group.objects.get(name=EVALUADOR))
     solicitud.tramite.oficina_resolucion.personal.add(servidor)
     return servidor

@@ -25,7 +25,7 @@ def jefe_sgpv(catalogo_cargado):
     """Head of the office that resolves the address certificate."""
     from django.contrib.auth.models import Group
 
-    usuario = UsuarioFactory(is_staff=True)
+    usuario = UsuarioFactory(is_staff=True, segundo_factor=True)
     Oficina.objects.get(sigla="SGPV").personal.add(usuario)
     usuario.groups.add(Group.objects.get(name=JEFE_DE_OFICINA))
     return usuario

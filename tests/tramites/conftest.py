@@ -110,7 +110,7 @@ JEFE = "Jefe de oficina"
 def servidor_de(sigla, rol=JEFE):
     """A staff member of the office with this acronym, with a role (a group
     of tramites/roles.py; the head of office may take every staff action)."""
-    usuario = factories.UsuarioFactory(is_staff=True)
+    usuario = factories.UsuarioFactory(is_staff=True, segundo_factor=True)
     Oficina.objects.get(sigla=sigla).personal.add(usuario)
     if rol:
         from django.contrib.auth.models import Group, Permission

@@ -184,6 +184,33 @@ def test_personal_de_la_oficina_del_tramite_descarga_el_documento(de_a, web, sig
     assert b"".join(respuesta.streaming_content) == adjunto.archivo.open("rb").read()
 
 
+def test_personal_sin_doble_factor_no_descarga_nada_de_su_oficina(de_a, web):
+    """A head of the very office, and a superuser, whose accounts have no TOTP:
+    staff rights count only with a second factor, so neither the citizen's
+    document nor the filing receipt nor the admin page of the request opens."""
+    from tramites.models import Oficina
+
+    solicitud, _b = de_a
+    services.cargo_emitir(cargo_id=solicitud.cargo.pk)
+    jefe = factories.UsuarioFactory(is_staff=True)
+    Oficina.objects.get(sigla="SGPV").personal.add(jefe)
+    jefe.groups.add(servidor_de("SGPV").groups.get())
+    superusuario = factories.UsuarioFactory(is_staff=True, is_superuser=True)
+    for quien in (jefe, superusuario):
+        web.force_login(quien)
+        assert web.get(f"/documentos/{solicitud.adjuntos.get().uuid}/").status_code == 404
+        assert web.get(f"/mis-tramites/{solicitud.expediente}/cargo.pdf").status_code == 404
+        respuesta = web.get(f"/admin/tramites/solicitud/{solicitud.pk}/change/")
+        assert respuesta.status_code == 302
+        assert respuesta["Location"] == "/cuenta/2fa/totp/activate/"
+    # The same head, once TOTP is activated, reaches the receipt.
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(jefe, factories.SECRETO_TOTP)
+    web.force_login(jefe)
+    assert web.get(f"/mis-tramites/{solicitud.expediente}/cargo.pdf").status_code == 200
+
+
 def test_el_personal_no_descarga_documentos_de_un_borrador(de_a, web):
     _s, borrador = de_a
     adjunto = borrador.adjuntos.get()
