@@ -7,6 +7,7 @@ import functools
 
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import path
@@ -82,3 +83,22 @@ class PanelSitio(admin.AdminSite):
         if objeto is None or not modelo_admin.has_view_permission(request, objeto):
             raise Http404
         return HttpResponseRedirect(objeto.get_absolute_url())
+
+
+class AlcanceAdmin(admin.ModelAdmin):
+    """A model admin whose queryset is the servant's scope: an object outside
+    it is "not found" (404), as everywhere else in the portal, instead of the
+    admin's redirect to its index."""
+
+    def get_object(self, request, object_id, from_field=None):
+        campo = self.model._meta.pk if from_field is None else self.model._meta.get_field(from_field)
+        try:
+            # An id the column cannot hold (letters, a number past its range) is
+            # simply not found, before the database is asked.
+            campo.run_validators(campo.to_python(object_id))
+        except (ValidationError, ValueError, TypeError):
+            raise Http404 from None
+        objeto = super().get_object(request, object_id, from_field)
+        if objeto is None:
+            raise Http404
+        return objeto

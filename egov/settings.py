@@ -200,7 +200,9 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
+    # Per address only: the per-account limit is progressive and kept in the
+    # database, so a Redis outage does not lift it (README, "Bloqueo de cuentas").
+    "login_failed": "10/m/ip",
     "signup": "10/m/ip,30/h/ip",
     "reset_password": "10/m/ip,3/5m/key",
     "reset_password_from_key": "20/m/ip",
@@ -308,6 +310,9 @@ ENTIDAD_TELEFONO = env("ENTIDAD_TELEFONO", default="(01) 555-0100")
 UIT_SOLES = Decimal(env("UIT_SOLES", default="5500"))
 # Department (INEI code) whose districts "distrito" questions offer.
 ENTIDAD_DEPARTAMENTO = env("ENTIDAD_DEPARTAMENTO", default="15")
+# Office (acronym) responsible for the Libro de Reclamaciones: its staff handle
+# the complaints addressed to the entity as a whole.
+LIBRO_RECLAMACIONES_OFICINA = env("LIBRO_RECLAMACIONES_OFICINA", default="SG")
 # Attachments: allowed size of one file and of all files of one request.
 ADJUNTO_MAX_BYTES = env.int("ADJUNTO_MAX_BYTES", default=10 * 1024 * 1024)
 SOLICITUD_ADJUNTOS_MAX_BYTES = env.int("SOLICITUD_ADJUNTOS_MAX_BYTES", default=25 * 1024 * 1024)

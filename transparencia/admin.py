@@ -1,19 +1,49 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 
-from . import services
+from egov.admin import AlcanceAdmin
+
+from . import selectors, services
 from .models import AtencionPresencial, CostoMensual, Reclamo, Valoracion
 
 
+class OficinaReclamoFilter(admin.SimpleListFilter):
+    """The offices of the servant's scope (and "the entity", for the office responsible for the book)."""
+
+    title = _("oficina involucrada")
+    parameter_name = "oficina"
+
+    def lookups(self, request, model_admin):
+        from tramites.models import Oficina
+
+        consulta = selectors.reclamos_de_personal(usuario=request.user)
+        ids = set(consulta.exclude(oficina=None).values_list("oficina", flat=True).distinct())
+        opciones = [(str(o.pk), o.nombre) for o in Oficina.objects.filter(pk__in=ids).order_by("nombre")]
+        if consulta.filter(oficina=None).exists():
+            opciones.append(("entidad", _("Dirigidos a la entidad")))
+        return opciones
+
+    def queryset(self, request, queryset):
+        valor = self.value()
+        if valor == "entidad":
+            return queryset.filter(oficina=None)
+        if valor and valor.isdigit() and len(valor) <= 18:
+            return queryset.filter(oficina_id=int(valor))
+        return queryset
+
+
 @admin.register(Reclamo)
-class ReclamoAdmin(admin.ModelAdmin):
+class ReclamoAdmin(AlcanceAdmin):
     list_display = ("codigo", "estado", "oficina", "creado_en", "fecha_limite")
-    list_filter = ("estado", "oficina")
+    list_filter = ("estado", OficinaReclamoFilter)
     search_fields = ("=codigo", "=numero_documento")
     readonly_fields = ("codigo", "usuario", "nombres", "apellidos", "tipo_documento", "numero_documento",
                        "domicilio", "correo", "telefono", "oficina", "fecha_hechos", "hechos", "pedido",
                        "estado", "fecha_limite", "respondido_por", "respondido_en", "archivo", "creado_en")
     fields = readonly_fields[:-1] + ("respuesta",)
+
+    def get_queryset(self, request):
+        return selectors.reclamos_de_personal(usuario=request.user).select_related("oficina")
 
     def has_add_permission(self, request):
         return False
@@ -29,8 +59,12 @@ class ReclamoAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         # Answering goes through the service (email to the complainant), not a plain save.
         if "respuesta" in form.changed_data and obj.respuesta.strip():
-            services.reclamo_responder(reclamo=obj, servidor=request.user, respuesta=obj.respuesta)
-            messages.success(request, _("Respuesta registrada y enviada por correo."))
+            try:
+                services.reclamo_responder(reclamo=obj, servidor=request.user, respuesta=obj.respuesta)
+            except services.ReclamoFueraDeAlcance:
+                messages.error(request, _("Este reclamo está a cargo de otra oficina: no puedes responderlo."))
+            else:
+                messages.success(request, _("Respuesta registrada y enviada por correo."))
         else:
             messages.warning(request, _("No se guardó nada: escribe la respuesta al reclamo."))
 

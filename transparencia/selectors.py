@@ -10,10 +10,11 @@ import statistics
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Aggregate, Count, F, FloatField, Q, Sum
+from django.db.models import Aggregate, Count, F, FloatField, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from ciudadanos.selectors import personal_habilitado
 from tramites.cache import catalogo_invalidar
 from tramites.models import ESTADOS_ABIERTOS, Estado, Solicitud, Tramite
 
@@ -259,3 +260,36 @@ def indicadores(*, refrescar: bool = False) -> dict:
 def indicadores_de_tramite(*, slug: str) -> dict | None:
     datos = indicadores()
     return next((t for t in datos["tramites"] if t["slug"] == slug), None)
+
+
+# --- Libro de Reclamaciones: who handles which complaint ------------------------------------------
+
+
+def oficina_del_libro() -> str:
+    """Acronym of the office responsible for the Libro de Reclamaciones: it
+    handles the complaints addressed to the entity as a whole (no office named)."""
+    return settings.LIBRO_RECLAMACIONES_OFICINA
+
+
+def reclamos_de_personal(*, usuario) -> QuerySet:
+    """The complaints a servant may read and answer, scoped as requests are:
+    those that name one of their offices, plus those addressed to the entity
+    as a whole for the staff of the office responsible for the book; all for a
+    superuser; none without a second factor."""
+    consulta = Reclamo.objects.all()
+    if not personal_habilitado(usuario):
+        return consulta.none()
+    if usuario.is_superuser:
+        return consulta
+    oficinas = list(usuario.oficinas.values_list("pk", "sigla"))
+    alcance = Q(oficina_id__in=[pk for pk, _sigla in oficinas])
+    if any(sigla == oficina_del_libro() for _pk, sigla in oficinas):
+        alcance |= Q(oficina__isnull=True)
+    return consulta.filter(alcance)
+
+
+def puede_responder_reclamo(*, usuario, reclamo: Reclamo) -> bool:
+    return (
+        usuario.has_perm("transparencia.change_reclamo")
+        and reclamos_de_personal(usuario=usuario).filter(pk=reclamo.pk).exists()
+    )

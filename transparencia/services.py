@@ -1,6 +1,7 @@
 """Writes of the participation features: ratings and the Libro de Reclamaciones."""
 
 import datetime
+import logging
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -16,8 +17,14 @@ from tramites.services import numero_siguiente
 
 from .models import ContadorReclamo, Reclamo, Valoracion
 
+log = logging.getLogger(__name__)
+
 PLAZO_RECLAMO_DIAS = 30
 ESTADOS_VALORABLES = (Estado.APROBADA, Estado.DENEGADA)
+
+
+class ReclamoFueraDeAlcance(Exception):
+    """The servant may not answer this complaint (another office's)."""
 
 
 class YaValorada(Exception):
@@ -91,11 +98,18 @@ def reclamo_pdf_emitir(*, reclamo_id: int) -> str:
 
 
 def reclamo_responder(*, reclamo: Reclamo, servidor, respuesta: str) -> Reclamo:
+    """A servant of the complaint's office (or of the office responsible for
+    the book, for one addressed to the entity) answers it; the answer is
+    emailed to the complainant."""
+    from .selectors import puede_responder_reclamo
+
     respuesta = (respuesta or "").strip()
     if not respuesta:
         raise ValueError(_("Escribe la respuesta al reclamo."))
     with transaction.atomic():
         reclamo = Reclamo.objects.select_for_update().get(pk=reclamo.pk)
+        if not puede_responder_reclamo(usuario=servidor, reclamo=reclamo):
+            raise ReclamoFueraDeAlcance()
         if reclamo.estado == Reclamo.Estado.RESPONDIDO:
             return reclamo
         reclamo.respuesta = respuesta
@@ -115,34 +129,49 @@ def reclamo_responder(*, reclamo: Reclamo, servidor, respuesta: str) -> Reclamo:
 
 
 def reclamos_recordar(*, hoy: datetime.date | None = None) -> int:
-    """Daily: staff are told of complaints due within 2 business days or overdue
-    (once a day)."""
+    """Daily: the heads of each office are told of its complaints due within 2
+    business days or overdue (once a day per office); those addressed to the
+    entity go to the heads of the office responsible for the book. Each head
+    hears only of the complaints they may open. Returns how many complaints
+    were in the digests sent."""
     from django.contrib.auth import get_user_model
 
+    from tramites.models import Oficina
+    from tramites.roles import JEFE_DE_OFICINA
     from tramites.services import _una_vez
+
+    from .selectors import oficina_del_libro
 
     hoy = hoy or timezone.localdate()
     limite = Calendario().sumar(hoy, 2)
     pendientes = list(
         Reclamo.objects.filter(estado=Reclamo.Estado.REGISTRADO, fecha_limite__lte=limite).select_related("oficina")
     )
-    if not pendientes:
-        return 0
-    destinatarios = list(
-        get_user_model().objects.filter(is_active=True, is_staff=True)
-        .filter(groups__name="Jefe de oficina").values_list("email", flat=True).distinct()
-    ) or list(get_user_model().objects.filter(is_active=True, is_superuser=True).values_list("email", flat=True))
-    if not destinatarios:
-        return 0
-    with transaction.atomic():
-        if not _una_vez(f"reclamos:{hoy.isoformat()}"):
-            return 0
-        encolar(
-            correo_enviar,
-            asunto=_("Libro de Reclamaciones: %(n)s reclamos por vencer o vencidos") % {"n": len(pendientes)},
-            texto=render_to_string("transparencia/correo/reclamos_recordatorio.txt", {
-                "reclamos": pendientes, "hoy": hoy, "SITE_URL": settings.SITE_URL,
-            }),
-            para=destinatarios,
-        )
-    return len(pendientes)
+    libro = Oficina.objects.filter(sigla=oficina_del_libro()).first()
+    por_oficina: dict = {}
+    for reclamo in pendientes:
+        oficina = reclamo.oficina or libro
+        if oficina is not None:
+            por_oficina.setdefault(oficina, []).append(reclamo)
+    jefes = get_user_model().objects.filter(
+        is_active=True, is_staff=True, groups__name=JEFE_DE_OFICINA, authenticator__type="totp"
+    )
+    enviados = 0
+    for oficina, reclamos in por_oficina.items():
+        destinatarios = sorted(set(jefes.filter(oficinas=oficina).values_list("email", flat=True)))
+        if not destinatarios:
+            log.warning("Libro de Reclamaciones: %s no tiene jefe de oficina para el recordatorio", oficina)
+            continue
+        with transaction.atomic():
+            if not _una_vez(f"reclamos:{oficina.pk}:{hoy.isoformat()}"):
+                continue
+            encolar(
+                correo_enviar,
+                asunto=_("Libro de Reclamaciones: %(n)s reclamos por vencer o vencidos") % {"n": len(reclamos)},
+                texto=render_to_string("transparencia/correo/reclamos_recordatorio.txt", {
+                    "reclamos": reclamos, "hoy": hoy, "oficina": oficina, "SITE_URL": settings.SITE_URL,
+                }),
+                para=destinatarios,
+            )
+        enviados += len(reclamos)
+    return enviados

@@ -210,7 +210,7 @@ def test_marcado_en_los_hechos_se_guarda_como_texto_y_se_muestra_escapado(
     reclamo = Reclamo.objects.get()
     assert reclamo.hechos == HECHOS_CON_MARCADO
     assert HECHOS_CON_MARCADO in mailoutbox[0].body  # a plain-text email: as typed
-    servidor = personal("", permisos=["transparencia.view_reclamo", "transparencia.change_reclamo"])
+    servidor = personal("SG", permisos=["transparencia.view_reclamo", "transparencia.change_reclamo"])
     pagina = admin_de(servidor).get(f"/admin/transparencia/reclamo/{reclamo.pk}/change/")
     assert pagina.status_code == 200
     html = pagina.content.decode()
@@ -268,8 +268,8 @@ def test_seguimiento_limita_los_intentos(catalogo, client):
 
 def test_el_personal_responde_en_el_admin(catalogo, client, admin_de, django_capture_on_commit_callbacks,
                                           mailoutbox):
-    reclamo = reclamo_registrar()
-    servidor = personal("", permisos=["transparencia.view_reclamo", "transparencia.change_reclamo"])
+    reclamo = reclamo_registrar()  # addressed to the entity: the office responsible for the book answers
+    servidor = personal("SG", permisos=["transparencia.view_reclamo", "transparencia.change_reclamo"])
     admin = admin_de(servidor)
     url = f"/admin/transparencia/reclamo/{reclamo.pk}/change/"
     formulario = admin.get(url)
@@ -320,6 +320,92 @@ def test_sin_permiso_no_se_ve_el_libro(catalogo, admin_de):
     assert admin_de(servidor).get(f"/admin/transparencia/reclamo/{reclamo.pk}/change/").status_code == 403
 
 
+# --- Scope: each office sees and answers its own complaints ----------------------------------------
+
+
+def _oficina_pk(sigla):
+    from tramites.models import Oficina
+
+    return str(Oficina.objects.get(sigla=sigla).pk)
+
+
+@pytest.fixture
+def tres_reclamos(catalogo):
+    """One naming SGPV, one naming SGDE and one addressed to the entity."""
+    return {
+        "SGPV": reclamo_registrar(oficina=_oficina_pk("SGPV")),
+        "SGDE": reclamo_registrar(oficina=_oficina_pk("SGDE"), nombres="Teodoro", correo="teo@correo-privado.pe"),
+        "entidad": reclamo_registrar(),
+    }
+
+
+@pytest.mark.parametrize(("siglas", "ve"), [
+    ("SGPV", {"SGPV"}),
+    ("SGDE", {"SGDE"}),
+    ("SG", {"entidad"}),  # the office responsible for the book (LIBRO_RECLAMACIONES_OFICINA)
+    ("SG,SGPV", {"SGPV", "entidad"}),
+    ("MPA", set()),
+])
+def test_cada_jefe_ve_y_abre_solo_los_reclamos_de_sus_oficinas(tres_reclamos, admin_de, siglas, ve):
+    from tramites.roles import JEFE_DE_OFICINA
+
+    admin = admin_de(personal(siglas, JEFE_DE_OFICINA))
+    lista = admin.get("/admin/transparencia/reclamo/").content.decode()
+    for clave, reclamo in tres_reclamos.items():
+        cambio = admin.get(f"/admin/transparencia/reclamo/{reclamo.pk}/change/")
+        historial = admin.get(f"/admin/transparencia/reclamo/{reclamo.pk}/history/")
+        if clave in ve:
+            assert reclamo.codigo in lista
+            assert cambio.status_code == 200 and reclamo.nombres in cambio.content.decode()
+            assert historial.status_code == 200
+        else:
+            assert reclamo.codigo not in lista
+            assert cambio.status_code == 404
+            assert historial.status_code == 404
+            assert reclamo.nombres.encode() not in cambio.content
+
+
+def test_un_jefe_no_responde_el_reclamo_de_otra_oficina(tres_reclamos, admin_de, mailoutbox,
+                                                       django_capture_on_commit_callbacks):
+    from tramites.roles import JEFE_DE_OFICINA
+
+    ajeno = tres_reclamos["SGDE"]
+    admin = admin_de(personal("SGPV", JEFE_DE_OFICINA))
+    with django_capture_on_commit_callbacks(execute=True):
+        respuesta = admin.post(f"/admin/transparencia/reclamo/{ajeno.pk}/change/",
+                               {"respuesta": "Respuesta de otra oficina", "_save": "Guardar"})
+    assert respuesta.status_code == 404
+    ajeno.refresh_from_db()
+    assert ajeno.estado == Reclamo.Estado.REGISTRADO and ajeno.respuesta == ""
+    assert mailoutbox == []
+    # Nor through the service, whatever calls it.
+    with pytest.raises(t_services.ReclamoFueraDeAlcance):
+        t_services.reclamo_responder(reclamo=ajeno, servidor=personal("SGPV", JEFE_DE_OFICINA), respuesta="No.")
+
+
+def test_sin_segundo_factor_el_jefe_no_ve_reclamos(tres_reclamos, admin_de):
+    from django.contrib.auth.models import Group
+
+    from tests import factories
+    from tramites.models import Oficina
+    from tramites.roles import JEFE_DE_OFICINA
+
+    jefe = factories.UsuarioFactory(is_staff=True)
+    jefe.groups.add(Group.objects.get(name=JEFE_DE_OFICINA))
+    Oficina.objects.get(sigla="SGPV").personal.add(jefe)
+    respuesta = admin_de(jefe).get(f"/admin/transparencia/reclamo/{tres_reclamos['SGPV'].pk}/change/")
+    assert respuesta.status_code == 302
+    assert respuesta["Location"] == "/cuenta/2fa/totp/activate/"
+
+
+def test_el_filtro_de_oficina_ignora_valores_extranos(tres_reclamos, admin_de):
+    admin = admin_de(personal("SG,SGPV", permisos=["transparencia.view_reclamo"]))
+    for valor in ("abc", "99999999999999999999", "-1", "1%00", "entidad"):
+        assert admin.get("/admin/transparencia/reclamo/", {"oficina": valor}).status_code in (200, 302), valor
+    lista = admin.get("/admin/transparencia/reclamo/", {"oficina": "entidad"}).content.decode()
+    assert tres_reclamos["entidad"].codigo in lista and tres_reclamos["SGPV"].codigo not in lista
+
+
 # --- Deadline and reminders ----------------------------------------------------------------------
 
 
@@ -358,11 +444,12 @@ def test_recordatorio_diario_de_reclamos_por_vencer(jefes, django_capture_on_com
     # Fri 4 September: 2 business days later is Tue 8: nothing is due yet.
     assert recordar(D(2026, 9, 4)) == 0
     assert mailoutbox == []
-    # Mon 7 September: due within 2 business days (Wed 9): one digest to the heads of office.
+    # Mon 7 September: due within 2 business days (Wed 9): one digest, to the heads of
+    # the office responsible for the book (the complaint names no office).
     assert recordar(D(2026, 9, 7)) == 1
     assert len(mailoutbox) == 1
     digest = mailoutbox[0]
-    assert sorted(digest.to) == sorted(j.email for j in jefes)
+    assert digest.to == [jefes[0].email]
     assert "1 reclamos por vencer o vencidos" in digest.subject
     assert por_vencer.codigo in digest.body and "09/09/2026" in digest.body
     assert mas_tarde.codigo not in digest.body
@@ -377,6 +464,24 @@ def test_recordatorio_diario_de_reclamos_por_vencer(jefes, django_capture_on_com
     # Overdue and unanswered ones keep coming back.
     assert recordar(D(2026, 10, 30)) == 1
     assert mas_tarde.codigo in mailoutbox[-1].body
+
+
+def test_el_recordatorio_de_cada_oficina_va_solo_a_sus_jefes(jefes, django_capture_on_commit_callbacks,
+                                                          mailoutbox):
+    from tramites.models import Oficina
+
+    sgpv = Oficina.objects.get(sigla="SGPV")
+    with time_machine.travel(en_lima(2026, 7, 24, 16), tick=False):
+        de_sgpv = reclamo_registrar(oficina=str(sgpv.pk))
+        de_la_entidad = reclamo_registrar(nombres="Teodoro")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert t_services.reclamos_recordar(hoy=D(2026, 9, 7)) == 2
+    por_destinatario = {tuple(m.to): m.body for m in mailoutbox}
+    assert set(por_destinatario) == {(jefes[0].email,), (jefes[1].email,)}
+    assert de_la_entidad.codigo in por_destinatario[(jefes[0].email,)]
+    assert de_sgpv.codigo not in por_destinatario[(jefes[0].email,)]
+    assert de_sgpv.codigo in por_destinatario[(jefes[1].email,)]
+    assert de_la_entidad.codigo not in por_destinatario[(jefes[1].email,)]
 
 
 def test_las_cifras_de_reclamos_en_transparencia(catalogo, client):
