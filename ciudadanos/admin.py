@@ -1,9 +1,10 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from . import services
-from .models import NivelIdentidad, Perfil, Usuario
+from . import bloqueos, services
+from .models import BloqueoAcceso, NivelIdentidad, Perfil, Usuario
 
 
 class PerfilInline(admin.StackedInline):
@@ -59,3 +60,51 @@ class PerfilAdmin(admin.ModelAdmin):
         self.message_user(
             request, _("Identidad verificada en %d perfiles.") % queryset.count(), messages.SUCCESS
         )
+
+
+@admin.register(BloqueoAcceso)
+class BloqueoAccesoAdmin(admin.ModelAdmin):
+    """Failed-login counts per email address, for whoever administers the
+    accounts: they find an address by typing it (rows hold only its hash) and
+    may clear its wait when the owner asks. Nothing else is editable."""
+
+    list_display = ("huella_corta", "fallos", "ultimo_fallo_en", "espera_hasta", "en_espera")
+    search_fields = ("huella",)
+    search_help_text = _("Escribe el correo completo de la persona.")
+    actions = ("desbloquear",)
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        return queryset.filter(huella=bloqueos.huella(search_term)), False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("ciudadanos.change_usuario")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_desbloquear_permission(self, request):
+        return request.user.has_perm("ciudadanos.change_usuario")
+
+    @admin.display(description=_("huella del correo"))
+    def huella_corta(self, obj):
+        return f"{obj.huella[:12]}…"
+
+    @admin.display(description=_("en espera"), boolean=True)
+    def en_espera(self, obj):
+        return obj.en_espera
+
+    @admin.action(description=_("Desbloquear"), permissions=["desbloquear"])
+    def desbloquear(self, request, queryset):
+        levantados = bloqueos.bloqueo_levantar(huellas=queryset.values_list("huella", flat=True))
+        mensaje = ngettext(
+            "Se desbloqueó %(n)d correo.", "Se desbloquearon %(n)d correos.", levantados
+        ) % {"n": levantados}
+        self.message_user(request, mensaje, messages.SUCCESS)

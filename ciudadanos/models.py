@@ -183,3 +183,28 @@ class Notificacion(models.Model):
         from django.urls import reverse
 
         return reverse("ciudadanos:notificacion", kwargs={"pk": self.pk})
+
+
+class BloqueoAcceso(models.Model):
+    """Consecutive failed password logins for one email address and the wait
+    they impose (the policy is in ciudadanos/bloqueos.py). Kept by a keyed hash
+    of the address, not by account: an address without an account is counted
+    and made to wait exactly like one with an account, and the table holds no
+    email address."""
+
+    huella = models.CharField(_("huella del correo"), max_length=64, unique=True)
+    fallos = models.PositiveIntegerField(_("fallos seguidos"), default=0)
+    ultimo_fallo_en = models.DateTimeField(_("último fallo"), db_index=True)
+    espera_hasta = models.DateTimeField(_("en espera hasta"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bloqueo de inicio de sesión")
+        verbose_name_plural = _("bloqueos de inicio de sesión")
+        ordering = ["-ultimo_fallo_en"]
+
+    def __str__(self):
+        return self.huella[:12]
+
+    @property
+    def en_espera(self) -> bool:
+        return self.espera_hasta is not None and self.espera_hasta > timezone.now()
