@@ -1,0 +1,373 @@
+"""Real server processes for the tests that need them: gunicorn serving the
+portal with the production settings, and nginx in front of it.
+
+Each process runs on a free port of the loopback, writes its log to a file the
+test can read, and is stopped by the test (or its fixture). Waits are on a
+condition, never a fixed time.
+"""
+
+import datetime
+import functools
+import getpass
+import http.client
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+RAIZ = Path(__file__).resolve().parents[1]
+NGINX = os.environ.get("NGINX_PATH", "/usr/sbin/nginx")
+# Host name the portal processes answer to (a reserved test domain).
+HOST_PRUEBA = "tramites.villaesperanza.test"
+
+
+def esperar(condicion, segundos=30.0, paso=0.05):
+    """Polls `condicion` until it is true or the time runs out; returns its last value."""
+    limite = time.monotonic() + segundos
+    while time.monotonic() < limite:
+        resultado = condicion()
+        if resultado:
+            return resultado
+        time.sleep(paso)
+    return condicion()
+
+
+def puerto_libre(direccion="127.0.0.1") -> int:
+    with socket.socket() as s:
+        s.bind((direccion, 0))
+        return s.getsockname()[1]
+
+
+def pedir(puerto, ruta, *, metodo="GET", host=HOST_PRUEBA, cabeceras=None, cuerpo=None,
+          tls=None, origen="127.0.0.1", segundos=30):
+    """One HTTP(S) request to 127.0.0.1:puerto from the loopback address `origen`
+    (any 127.x.y.z works as a source on Linux). `tls` is an ssl.SSLContext for
+    HTTPS. Returns the response with its body already read (`respuesta.cuerpo`)."""
+    argumentos = {"timeout": segundos, "source_address": (origen, 0)}
+    if tls is None:
+        conexion = http.client.HTTPConnection("127.0.0.1", puerto, **argumentos)
+    else:
+        conexion = http.client.HTTPSConnection("127.0.0.1", puerto, context=tls, **argumentos)
+    try:
+        conexion.request(metodo, ruta, body=cuerpo, headers={"Host": host, **(cabeceras or {})})
+        respuesta = conexion.getresponse()
+        respuesta.cuerpo = respuesta.read()
+        return respuesta
+    finally:
+        conexion.close()
+
+
+def _url_base_de_datos(bd: dict) -> str:
+    usuario = quote(bd["USER"] or "", safe="")
+    clave = f":{quote(bd['PASSWORD'], safe='')}" if bd.get("PASSWORD") else ""
+    return f"postgres://{usuario}{clave}@{bd['HOST'] or '127.0.0.1'}:{bd['PORT'] or 5432}/{bd['NAME']}"
+
+
+@functools.cache
+def estaticos_recolectados() -> Path:
+    """STATIC_ROOT filled by `collectstatic` as the image build does (whitenoise's
+    manifest: production pages cannot render without it). Once per test run."""
+    destino = Path(tempfile.mkdtemp(prefix="egov-test-estaticos-"))
+    entorno = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "egov.settings",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "STATIC_ROOT": str(destino),
+    }
+    resultado = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput"],
+        cwd=RAIZ, env=entorno, capture_output=True, text=True, timeout=300,
+    )
+    if resultado.returncode != 0:
+        raise RuntimeError("collectstatic falló:\n" + resultado.stdout + resultado.stderr)
+    return destino
+
+
+def entorno_produccion(carpeta: Path, **cambios) -> dict[str, str]:
+    """The environment of a portal process with the production settings
+    (DJANGO_DEBUG=false) on this test run's database and Redis: the test
+    database (use `django_db(transaction=True)` so the process sees the
+    test's rows), Redis database 15 with a key prefix of its own
+    (`entorno["CACHE_KEY_PREFIX"]`). `cambios` override or add variables;
+    a value of None removes one."""
+    from django.conf import settings
+    from django.db import connection
+
+    carpeta.mkdir(parents=True, exist_ok=True)
+    entorno = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "egov.settings",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": HOST_PRUEBA,
+        "SITE_URL": f"https://{HOST_PRUEBA}",
+        "DATABASE_URL": _url_base_de_datos(connection.settings_dict),
+        "REDIS_URL": settings.REDIS_URL,
+        "CACHE_KEY_PREFIX": f"proc{os.getpid()}x{secrets.token_hex(4)}",
+        "VAR_DIR": str(carpeta / "var"),
+        "MEDIA_ROOT": str(carpeta / "media"),
+        "STATIC_ROOT": str(estaticos_recolectados()),
+        "TRUSTED_PROXY_COUNT": "0",
+        "PYTHONUNBUFFERED": "1",
+    }
+    entorno.pop("EMAIL_URL", None)
+    for nombre, valor in cambios.items():
+        if valor is None:
+            entorno.pop(nombre, None)
+        else:
+            entorno[nombre] = str(valor)
+    return entorno
+
+
+class Gunicorn:
+    """gunicorn serving the portal as docker-compose.yml runs it (sync workers),
+    bound to a port of 127.0.0.1 the system picks, with its access and error
+    log in `carpeta/gunicorn.log`.
+
+    Use as a context manager, or call `arrancar()` and `detener()`.
+    """
+
+    def __init__(self, carpeta: Path, entorno: dict[str, str], *, trabajadores=1,
+                 host=HOST_PRUEBA, argumentos=()):
+        self.carpeta = Path(carpeta)
+        self.entorno = entorno
+        self.trabajadores = trabajadores
+        self.host = host
+        self.argumentos = list(argumentos)
+        self.ruta_log = self.carpeta / "gunicorn.log"
+        self.proceso = None
+        self.puerto = None
+
+    def __enter__(self):
+        return self.arrancar()
+
+    def __exit__(self, *error):
+        self.detener()
+
+    @property
+    def pid(self) -> int:
+        """The master process."""
+        return self.proceso.pid
+
+    def pids_trabajadores(self) -> list[int]:
+        """The worker processes the master has forked now."""
+        return sorted(
+            int(pid) for ruta in Path(f"/proc/{self.pid}/task").glob("*/children")
+            for pid in ruta.read_text().split()
+        )
+
+    def log(self) -> str:
+        return self.ruta_log.read_text(errors="replace") if self.ruta_log.exists() else ""
+
+    def pedir(self, ruta, **opciones):
+        """A request straight to gunicorn (no proxy), with the portal's Host."""
+        return pedir(self.puerto, ruta, **{"host": self.host, **opciones})
+
+    def arrancar(self, segundos=60):
+        self.carpeta.mkdir(parents=True, exist_ok=True)
+        argumentos = [
+            sys.executable, "-m", "gunicorn", "egov.wsgi:application",
+            "--bind", "127.0.0.1:0", "--workers", str(self.trabajadores),
+            "--worker-class", "sync", "--access-logfile", "-", "--error-logfile", "-",
+            # The control socket's default path is shared by every gunicorn of the user.
+            "--no-control-socket",
+            *self.argumentos,
+        ]
+        with open(self.ruta_log, "w") as salida:
+            self.proceso = subprocess.Popen(
+                argumentos, cwd=RAIZ, env=self.entorno, stdout=salida, stderr=subprocess.STDOUT,
+            )
+        escucha = esperar(
+            lambda: self.proceso.poll() is not None
+            or re.search(r"Listening at: http://127\.0\.0\.1:(\d+)", self.log()),
+            segundos,
+        )
+        if self.proceso.poll() is not None or not escucha:
+            self._fallar("gunicorn no arrancó")
+        self.puerto = int(escucha.group(1))
+        if not esperar(self._responde_salud, segundos):
+            self._fallar("gunicorn no responde /salud/")
+        return self
+
+    def _responde_salud(self) -> bool:
+        """Any HTTP answer counts: /salud/ says 503 when Redis or the database is down."""
+        if self.proceso.poll() is not None:
+            self._fallar("gunicorn terminó al arrancar")
+        try:
+            self.pedir("/salud/", segundos=5)
+        except OSError:
+            return False
+        return True
+
+    def _fallar(self, motivo):
+        self.detener()
+        raise RuntimeError(f"{motivo}:\n{self.log()[-4000:]}")
+
+    def detener(self, segundos=30):
+        """SIGTERM (graceful stop of master and workers), SIGKILL if it takes too long."""
+        if self.proceso is None or self.proceso.poll() is not None:
+            return
+        self.proceso.send_signal(signal.SIGTERM)
+        try:
+            self.proceso.wait(timeout=segundos)
+        except subprocess.TimeoutExpired:
+            self.proceso.kill()
+            self.proceso.wait()
+
+
+# --- nginx --------------------------------------------------------------------------------------
+
+
+def plantilla_renderizada(texto: str, variables: dict[str, str]) -> str:
+    """What the official nginx image's entrypoint does to a *.template file:
+    envsubst of the named variables only ($NAME and ${NAME}), so nginx's own
+    $variables stay. Fails if a PROXY_* variable is left without a value."""
+
+    def valor(coincidencia):
+        nombre = coincidencia.group(1) or coincidencia.group(2)
+        return str(variables[nombre]) if nombre in variables else coincidencia.group(0)
+
+    resultado = re.sub(r"\$\{(\w+)\}|\$(\w+)", valor, texto)
+    sin_valor = sorted(set(re.findall(r"\$\{?(PROXY_\w+)", resultado)))
+    if sin_valor:
+        raise ValueError(f"la plantilla usa variables sin valor: {', '.join(sin_valor)}")
+    return resultado
+
+
+def certificado_autofirmado(carpeta: Path, nombre=HOST_PRUEBA) -> tuple[Path, Path]:
+    """A self-signed certificate (ECDSA P-256) for `nombre` and 127.0.0.1;
+    returns the paths of the certificate and its private key, PEM."""
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    carpeta.mkdir(parents=True, exist_ok=True)
+    clave = ec.generate_private_key(ec.SECP256R1())
+    sujeto = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, nombre)])
+    ahora = datetime.datetime.now(datetime.UTC)
+    certificado = (
+        x509.CertificateBuilder()
+        .subject_name(sujeto).issuer_name(sujeto)
+        .public_key(clave.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(ahora - datetime.timedelta(minutes=5))
+        .not_valid_after(ahora + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName(
+            [x509.DNSName(nombre), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+        ), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(clave, hashes.SHA256())
+    )
+    ruta_certificado, ruta_clave = carpeta / "portal.crt", carpeta / "portal.key"
+    ruta_certificado.write_bytes(certificado.public_bytes(serialization.Encoding.PEM))
+    ruta_clave.write_bytes(clave.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ))
+    ruta_clave.chmod(0o600)
+    return ruta_certificado, ruta_clave
+
+
+class Nginx:
+    """An nginx of the test's own (foreground, own prefix, pid, logs and temp
+    folders under `carpeta`) that includes `configuracion` inside its http
+    block, as the official image includes /etc/nginx/conf.d/*.conf. Ready
+    when every port in `puertos` accepts connections."""
+
+    def __init__(self, carpeta: Path, configuracion: str, *, puertos):
+        self.carpeta = Path(carpeta)
+        self.configuracion = configuracion
+        self.puertos = list(puertos)
+        self.proceso = None
+
+    def __enter__(self):
+        return self.arrancar()
+
+    def __exit__(self, *error):
+        self.detener()
+
+    @property
+    def ruta_error_log(self) -> Path:
+        return self.carpeta / "error.log"
+
+    @property
+    def ruta_access_log(self) -> Path:
+        return self.carpeta / "access.log"
+
+    def log(self) -> str:
+        partes = [self.ruta_error_log, self.carpeta / "salida.log"]
+        return "\n".join(p.read_text(errors="replace") for p in partes if p.exists())
+
+    def _principal(self) -> str:
+        temporales = self.carpeta / "temp"
+        lineas = [
+            "daemon off;",
+            "worker_processes 1;",
+            f"pid {self.carpeta / 'nginx.pid'};",
+            f"error_log {self.ruta_error_log} notice;",
+            "events { worker_connections 256; }",
+            "http {",
+            # What the official image's nginx.conf sets around conf.d/*.conf: a
+            # configuration that sets one again fails here as it would there.
+            "    include /etc/nginx/mime.types;",
+            "    default_type application/octet-stream;",
+            "    sendfile on;",
+            "    keepalive_timeout 65;",
+            f"    access_log {self.ruta_access_log};",
+            *(f"    {tipo}_temp_path {temporales / tipo};"
+              for tipo in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")),
+            f"    include {self.carpeta / 'portal.conf'};",
+            "}",
+        ]
+        if os.geteuid() == 0:
+            # Workers would switch to `nobody`, who cannot write the test's temp folders.
+            lineas.insert(0, f"user {getpass.getuser()};")
+        return "\n".join(lineas) + "\n"
+
+    def arrancar(self, segundos=30):
+        if not Path(NGINX).exists():
+            raise RuntimeError(f"no está nginx en {NGINX} (paquete nginx de Debian)")
+        (self.carpeta / "temp").mkdir(parents=True, exist_ok=True)
+        (self.carpeta / "portal.conf").write_text(self.configuracion)
+        principal = self.carpeta / "nginx.conf"
+        principal.write_text(self._principal())
+        with open(self.carpeta / "salida.log", "w") as salida:
+            self.proceso = subprocess.Popen(
+                [NGINX, "-p", str(self.carpeta), "-c", str(principal), "-e", str(self.ruta_error_log)],
+                stdout=salida, stderr=subprocess.STDOUT,
+            )
+        if not esperar(lambda: self.proceso.poll() is not None or self._escucha(), segundos) \
+                or self.proceso.poll() is not None:
+            self.detener()
+            raise RuntimeError("nginx no arrancó:\n" + self.log()[-4000:])
+        return self
+
+    def _escucha(self) -> bool:
+        for puerto in self.puertos:
+            try:
+                socket.create_connection(("127.0.0.1", puerto), timeout=1).close()
+            except OSError:
+                return False
+        return True
+
+    def detener(self, segundos=30):
+        """SIGQUIT: nginx finishes the requests in flight, then exits."""
+        if self.proceso is None or self.proceso.poll() is not None:
+            return
+        self.proceso.send_signal(signal.SIGQUIT)
+        try:
+            self.proceso.wait(timeout=segundos)
+        except subprocess.TimeoutExpired:
+            self.proceso.kill()
+            self.proceso.wait()
