@@ -129,7 +129,7 @@ def perfil_alerta_enviar(*, usuario_id: int, campos: list[str]) -> bool:
 
 
 def _no_leidas_invalidar(usuario_id: int) -> None:
-    transaction.on_commit(lambda: cache.delete(clave_no_leidas(usuario_id)))
+    transaction.on_commit(lambda: cache.delete(clave_no_leidas(usuario_id)), robust=True)
 
 
 def clave_no_leidas(usuario_id: int) -> str:

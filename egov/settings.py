@@ -80,11 +80,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "egov.middleware.CuerpoLimitadoMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "egov.middleware.PrivadoSinCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -132,12 +134,20 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
+            # Tolerates a Redis outage: the portal keeps serving without the cache.
             "BACKEND": "egov.cache_redis.RedisCacheRapida",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="egov"),
+            "OPTIONS": {
+                # A Redis that does not answer costs a page half a second at most.
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 1.0,
+            },
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    # Sessions are kept in PostgreSQL and read through the cache: a Redis
+    # outage logs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -287,6 +297,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "transparencia.tasks.indicadores_refrescar",
         "schedule": crontab(minute=10),
     },
+    "sesiones-vencidas": {
+        "task": "egov.tasks.sesiones_vencidas_borrar",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # --- Internationalisation ----------------------------------------------------
@@ -316,6 +330,10 @@ LIBRO_RECLAMACIONES_OFICINA = env("LIBRO_RECLAMACIONES_OFICINA", default="SG")
 # Attachments: allowed size of one file and of all files of one request.
 ADJUNTO_MAX_BYTES = env.int("ADJUNTO_MAX_BYTES", default=10 * 1024 * 1024)
 SOLICITUD_ADJUNTOS_MAX_BYTES = env.int("SOLICITUD_ADJUNTOS_MAX_BYTES", default=25 * 1024 * 1024)
+# A PDF uploaded to /verificar/ to compare with the issued ones (they weigh far less).
+VERIFICAR_MAX_BYTES = env.int("VERIFICAR_MAX_BYTES", default=5 * 1024 * 1024)
+# Any request body: larger ones are refused before they are read (413).
+PETICION_MAX_BYTES = env.int("PETICION_MAX_BYTES", default=SOLICITUD_ADJUNTOS_MAX_BYTES + 1024 * 1024)
 
 # --- Certificates -------------------------------------------------------------
 

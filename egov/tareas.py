@@ -26,5 +26,6 @@ def _publicar(tarea, kwargs):
 
 def encolar(tarea, **kwargs):
     """Like `tarea.delay_on_commit(**kwargs)`, but a broker failure is logged
-    instead of raised."""
-    transaction.on_commit(lambda: _publicar(tarea, kwargs))
+    instead of raised. Every after-commit callback of the portal is robust
+    (`robust=True`): one that fails is logged and never stops the others."""
+    transaction.on_commit(lambda: _publicar(tarea, kwargs), robust=True)

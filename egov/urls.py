@@ -20,4 +20,4 @@ urlpatterns = [
 
 handler404 = "egov.views.error_404"
 handler403 = "egov.views.error_403"
-handler500 = "egov.views.error_500"
+handler500 = "egov.errores.error_500"

@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
@@ -195,9 +196,23 @@ def _demasiado_grande(nombre, max_bytes):
     }
 
 
+class ArchivoExcedido(UploadedFile):
+    """What reaches request.FILES for a file past its limit: its name and the
+    size it reached, none of its bytes (they were thrown away as they came).
+    `archivo_revisar` refuses it with the size message."""
+
+    def __init__(self, nombre: str, tamano: int, nombre_campo: str):
+        super().__init__(io.BytesIO(), name=nombre, content_type="application/octet-stream", size=tamano)
+        self.field_name = nombre_campo
+
+
 class LimiteCargaUploadHandler(FileUploadHandler):
-    """Stops reading an upload as soon as it is too large, instead of spooling
-    the whole body to disk or memory first. The view reads request.carga_excedida."""
+    """Counts every uploaded file as it streams in. A file past `max_archivo`,
+    or one that takes the request past `max_total`, is not kept: its chunks are
+    dropped as they arrive (memory stays flat whatever its size) and the rest of
+    the form is still read, so what the person typed in other fields is kept.
+    The file arrives in request.FILES as an ArchivoExcedido. Sets
+    request.carga_excedida when the total was passed."""
 
     def __init__(self, request=None, *, max_archivo: int, max_total: int):
         super().__init__(request)
@@ -205,25 +220,25 @@ class LimiteCargaUploadHandler(FileUploadHandler):
         self.max_total = max_total
         self.total = 0
         self.actual = 0
-        self.excedida = False
-
-    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
-        # Declared too large: refuse the first byte of any file.
-        self.excedida = bool(content_length and content_length > self.max_total + 64 * 1024)
+        self.descartado = False
 
     def new_file(self, *args, **kwargs):
         super().new_file(*args, **kwargs)
         self.actual = 0
+        self.descartado = False
 
     def receive_data_chunk(self, raw_data, start):
         self.actual += len(raw_data)
         self.total += len(raw_data)
-        if self.excedida or self.actual > self.max_archivo or self.total > self.max_total:
-            # The rest of the body is read and thrown away, never kept, so the
-            # citizen gets a page that explains the limit, not a reset connection.
+        if self.total > self.max_total:
             self.request.carga_excedida = True
-            raise StopUpload(connection_reset=False)
+        if self.descartado or self.actual > self.max_archivo or self.total > self.max_total:
+            self.descartado = True
+            return None  # the next handlers never see this chunk: nothing is kept
         return raw_data
 
     def file_complete(self, file_size):
+        if self.descartado:
+            # Answered here, so the handlers that hold the file never complete it.
+            return ArchivoExcedido(self.file_name, self.actual, self.field_name)
         return None

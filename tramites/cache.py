@@ -3,14 +3,19 @@ Cached pages and fragments, and the version keys that invalidate them.
 
 * The public catalog pages are cached whole for anonymous visitors, under the
   catalog's version, which any change to a procedure, office, question or
-  required document bumps (tramites/signals.py).
+  required document bumps (tramites/signals.py). A page is stored only for
+  the query parameters it reads, with the values it served (see
+  `pagina_publica`): the number of entries is bounded by the catalog itself,
+  whatever query strings anyone sends. Error pages are never stored.
 * A citizen's "Mis trámites" and request pages cache their content under the
   citizen's version, which every write to one of their requests bumps (the
   services do it after commit), so a citizen never sees a stale page.
 """
 
+import functools
 import time
 import uuid
+from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.db import transaction
@@ -18,10 +23,13 @@ from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 
 DURACION = 60 * 60
+# A version outlives every entry stored under it; when it expires, a new one
+# is drawn and the entries are simply built again.
+DURACION_VERSION = 24 * DURACION
 
 
 def _version(clave: str) -> str:
-    return cache.get_or_set(clave, lambda: uuid.uuid4().hex, None)
+    return cache.get_or_set(clave, lambda: uuid.uuid4().hex, DURACION_VERSION)
 
 
 # The catalog's version is also kept a few seconds in each process: a change
@@ -38,7 +46,7 @@ def version_catalogo() -> str:
 
 
 def catalogo_invalidar() -> None:
-    cache.set("v:catalogo", uuid.uuid4().hex, None)
+    cache.set("v:catalogo", uuid.uuid4().hex, DURACION_VERSION)
     _CATALOGO_LOCAL["version"] = None
 
 
@@ -47,8 +55,11 @@ def version_ciudadano(usuario_id: int) -> str:
 
 
 def ciudadano_invalidar(usuario_id: int) -> None:
-    """After the current transaction commits (right away outside one)."""
-    transaction.on_commit(lambda: cache.set(f"v:ciudadano:{usuario_id}", uuid.uuid4().hex, None))
+    """After the current transaction commits (right away outside one). Robust:
+    a failure is logged and never stops the callbacks registered after it."""
+    transaction.on_commit(
+        lambda: cache.set(f"v:ciudadano:{usuario_id}", uuid.uuid4().hex, DURACION_VERSION), robust=True
+    )
 
 
 def _anonimo_sin_estado(request) -> bool:
@@ -60,27 +71,37 @@ def _anonimo_sin_estado(request) -> bool:
     )
 
 
-def pagina_publica(vista):
-    """Caches a public page whole for anonymous visitors."""
+def pagina_publica(*parametros: str):
+    """Caches a public page whole for anonymous visitors.
 
-    def envoltura(request, *args, **kwargs):
-        if not _anonimo_sin_estado(request):
-            return vista(request, *args, **kwargs)
-        clave = f"pagina:{version_catalogo()}:{request.get_full_path()}"
-        guardada = cache.get(clave)
-        if guardada is not None:
-            contenido, estado = guardada
-            respuesta = HttpResponse(contenido, status=estado)
-        else:
-            respuesta = vista(request, *args, **kwargs)
-            if respuesta.status_code in (200, 404) and not respuesta.cookies:
-                cache.set(clave, (respuesta.content, respuesta.status_code), DURACION)
-        patch_vary_headers(respuesta, ("Cookie",))
-        return respuesta
+    The entry is keyed by the path and by the values of `parametros`, the
+    query parameters the page reads (any other parameter is ignored). It is
+    stored only when the page answered 200 for exactly those values: a view
+    that normalised or refused one of them (a search text, an unknown office,
+    page "02") sets `respuesta.parametros_canonicos` to the values it served,
+    or to None to never store it."""
 
-    envoltura.__name__ = vista.__name__
-    envoltura.__doc__ = vista.__doc__
-    return envoltura
+    def decorador(vista):
+        @functools.wraps(vista)
+        def envoltura(request, *args, **kwargs):
+            if not _anonimo_sin_estado(request):
+                return vista(request, *args, **kwargs)
+            pedidos = {p: request.GET.get(p, "") for p in parametros}
+            clave = f"pagina:{version_catalogo()}:{request.path}?{urlencode(pedidos)}"
+            guardada = cache.get(clave)
+            if guardada is not None:
+                respuesta = HttpResponse(guardada)
+            else:
+                respuesta = vista(request, *args, **kwargs)
+                canonicos = getattr(respuesta, "parametros_canonicos", {p: "" for p in parametros})
+                if respuesta.status_code == 200 and not respuesta.cookies and canonicos == pedidos:
+                    cache.set(clave, respuesta.content, DURACION)
+            patch_vary_headers(respuesta, ("Cookie",))
+            return respuesta
+
+        return envoltura
+
+    return decorador
 
 
 def fragmento_de_ciudadano(request, clave: str, construir) -> str:

@@ -1,4 +1,6 @@
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -135,3 +137,13 @@ class ArchivoVerificarForm(forms.Form):
         widget=forms.FileInput(attrs={"accept": ".pdf,application/pdf"}),
         error_messages={"required": _("Elige el archivo PDF que quieres comprobar.")},
     )
+
+    def clean_archivo(self):
+        archivo = self.cleaned_data["archivo"]
+        if archivo.size > settings.VERIFICAR_MAX_BYTES:
+            raise forms.ValidationError(
+                _("El archivo pesa más de %(max)s, y los documentos que emitimos pesan mucho menos: "
+                  "revisa que sea el PDF que recibiste.") % {"max": filesizeformat(settings.VERIFICAR_MAX_BYTES)},
+                code="tamano",
+            )
+        return archivo

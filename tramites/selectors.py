@@ -80,6 +80,11 @@ def _de(ciudadano) -> QuerySet:
     return Solicitud.objects.filter(ciudadano=ciudadano).select_related("tramite")
 
 
+def borrador_abierto(*, ciudadano, tramite: Tramite) -> Solicitud | None:
+    """The citizen's draft of this procedure, if they have one."""
+    return Solicitud.objects.filter(ciudadano=ciudadano, tramite=tramite, estado=Estado.BORRADOR).first()
+
+
 def borrador_de_ciudadano(*, ciudadano, uuid) -> Solicitud:
     solicitud = (
         _de(ciudadano)

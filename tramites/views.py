@@ -1,5 +1,6 @@
 import functools
 import hashlib
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
@@ -45,7 +46,7 @@ ACEPTA = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 # --- Public catalog ------------------------------------------------------------------------
 
 
-@pagina_publica
+@pagina_publica("q", "oficina", "calificacion", "pagina")
 def catalogo(request):
     oficinas = list(oficinas_activas())
     form = BusquedaForm(request.GET or None, oficinas=oficinas)
@@ -56,16 +57,25 @@ def catalogo(request):
         calificacion=filtros.get("calificacion", ""),
     )
     pagina = Paginator(consulta, 10).get_page(request.GET.get("pagina"))
-    parametros = request.GET.copy()
-    parametros.pop("pagina", None)
-    return render(
+    # Page links carry the filters only (never other parameters of the address).
+    parametros = urlencode({k: v for k in ("q", "oficina", "calificacion") if (v := filtros.get(k))})
+    respuesta = render(
         request,
         "tramites/catalogo.html",
-        {"form": form, "pagina": pagina, "parametros": parametros.urlencode(), "filtros": filtros},
+        {"form": form, "pagina": pagina, "parametros": parametros, "filtros": filtros},
     )
+    # Stored in the page cache only for what the catalog is made of (offices,
+    # kinds, pages that exist), never for free search text.
+    respuesta.parametros_canonicos = None if filtros.get("q") else {
+        "q": "",
+        "oficina": filtros.get("oficina", ""),
+        "calificacion": filtros.get("calificacion", ""),
+        "pagina": str(pagina.number) if pagina.number > 1 else "",
+    }
+    return respuesta
 
 
-@pagina_publica
+@pagina_publica()
 def detalle(request, slug):
     tramite = selectors.tramite_publico(slug=slug)
     return render(request, "tramites/detalle.html", {"tramite": tramite})
@@ -91,32 +101,86 @@ def perfil_requerido(vista):
     return envoltura
 
 
-def subida_limitada(vista):
+# Room for the form's own fields and the multipart headers around the files.
+MARGEN_FORMULARIO = 64 * 1024
+DRENAR_TROZO = 64 * 1024
+
+
+def _cuerpo_descartar(request, longitud: int, maximo: int) -> bool:
+    """Reads a body that is too large and throws it away in small chunks
+    (memory stays flat), so the browser, which is still sending it, gets our
+    page instead of a reset connection. Bodies bigger than `maximo` are not
+    read at all: the connection is closed after the answer."""
+    if longitud > maximo:
+        return False
+    while request.read(DRENAR_TROZO):
+        pass
+    return True
+
+
+def subida_limitada(limites):
     """Installs the size-limiting upload handler before Django reads the body
-    (so the CSRF check is done by the view itself, after that)."""
+    (so the CSRF check is done by the view itself, after that). `limites()`
+    gives (bytes per file, bytes per request), read at request time.
 
-    @functools.wraps(vista)
-    def envoltura(request, *args, **kwargs):
-        request.upload_handlers = [
-            LimiteCargaUploadHandler(
-                request,
-                max_archivo=settings.ADJUNTO_MAX_BYTES,
-                max_total=settings.SOLICITUD_ADJUNTOS_MAX_BYTES,
-            ),
-            MemoryFileUploadHandler(request),
-            TemporaryFileUploadHandler(request),
-        ]
-        return csrf_protect(vista)(request, *args, **kwargs)
+    A body whose declared length already exceeds the limit is never parsed
+    and the view does not run: the answer is a 413 page that explains the
+    limit and leads back to the page (what was saved before is kept)."""
 
-    return csrf_exempt(envoltura)
+    def decorador(vista):
+        @functools.wraps(vista)
+        def envoltura(request, *args, **kwargs):
+            max_archivo, max_total = limites()
+            if request.method == "POST":
+                try:
+                    longitud = int(request.META.get("CONTENT_LENGTH") or 0)
+                except ValueError:
+                    longitud = 0
+                if longitud > max_total + MARGEN_FORMULARIO:
+                    leido = _cuerpo_descartar(request, longitud, 2 * max_total)
+                    respuesta = render(
+                        request, "413.html",
+                        {"max_archivo": max_archivo, "max_total": max_total, "volver": request.path},
+                        status=413,
+                    )
+                    if not leido:
+                        respuesta["Connection"] = "close"
+                    return respuesta
+            request.upload_handlers = [
+                LimiteCargaUploadHandler(request, max_archivo=max_archivo, max_total=max_total),
+                MemoryFileUploadHandler(request),
+                TemporaryFileUploadHandler(request),
+            ]
+            return csrf_protect(vista)(request, *args, **kwargs)
+
+        return csrf_exempt(envoltura)
+
+    return decorador
+
+
+def _limites_adjuntos():
+    return settings.ADJUNTO_MAX_BYTES, settings.SOLICITUD_ADJUNTOS_MAX_BYTES
+
+
+def _limites_verificacion():
+    return settings.VERIFICAR_MAX_BYTES, settings.VERIFICAR_MAX_BYTES
 
 
 @perfil_requerido
 @require_http_methods(["GET", "POST"])
 def iniciar(request, slug):
+    """A draft is created only by the POST of the "Iniciar trámite" button
+    (a link from another site cannot create one). A GET continues the open
+    draft, or shows the button."""
     tramite = selectors.tramite_publico(slug=slug)
-    solicitud = services.borrador_iniciar(ciudadano=request.user, tramite=tramite)
-    return redirect(_siguiente_pendiente(solicitud))
+    if request.method == "POST":
+        solicitud = services.borrador_iniciar(ciudadano=request.user, tramite=tramite)
+        return redirect(_siguiente_pendiente(solicitud))
+    abierto = selectors.borrador_abierto(ciudadano=request.user, tramite=tramite)
+    if abierto is not None:
+        abierto = selectors.borrador_de_ciudadano(ciudadano=request.user, uuid=abierto.uuid)
+        return redirect(_siguiente_pendiente(abierto))
+    return render(request, "tramites/iniciar.html", {"tramite": tramite})
 
 
 def _url_paso(solicitud, paso, volver=False):
@@ -144,7 +208,7 @@ def borrador(request, uuid):
     return redirect(_siguiente_pendiente(solicitud))
 
 
-@subida_limitada
+@subida_limitada(_limites_adjuntos)
 @perfil_requerido
 @never_cache
 def paso(request, slug, uuid, paso):
@@ -432,7 +496,7 @@ def mi_solicitud(request, expediente):
     )
 
 
-@subida_limitada
+@subida_limitada(_limites_adjuntos)
 @login_required
 @never_cache
 def subsanar(request, expediente):
@@ -554,6 +618,7 @@ def _demasiados(request):
     return render(request, "429.html", status=429)
 
 
+@subida_limitada(_limites_verificacion)
 def verificar(request):
     """Enter a code, or upload a PDF to check it is byte-identical to an issued one."""
     codigo_form = VerificarForm(request.GET or None)

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ciudadanos import validators
-from egov.red import intentos_superados, ip_cliente
+from egov.errores import servicio_no_disponible
+from egov.red import LimiteNoDisponible, intentos_superados, ip_cliente
 from tramites import selectors as tramites_selectors
 from tramites.cache import pagina_publica
 from tramites.declaraciones import normalizar_busqueda
@@ -24,7 +25,7 @@ from .models import Reclamo
 LICENCIA = "Creative Commons Atribución 4.0 Internacional (CC BY 4.0)"
 
 
-@pagina_publica
+@pagina_publica()
 def inicio(request):
     datos = selectors.indicadores()
     return render(request, "transparencia/inicio.html", {
@@ -33,7 +34,7 @@ def inicio(request):
     })
 
 
-@pagina_publica
+@pagina_publica()
 def tramite(request, slug):
     fila = selectors.indicadores_de_tramite(slug=slug)
     if fila is None:
@@ -169,7 +170,11 @@ def _documento_normalizado(tipo: str, numero: str) -> str:
 
 
 def _limitado(request) -> bool:
-    return intentos_superados(f"reclamo:seguimiento:{ip_cliente(request)}", maximo=20, segundos=15 * 60)
+    # Codes are sequential and documents have 8 digits: this limit is the only
+    # guard against walking them, so without Redis the page waits (503).
+    return intentos_superados(
+        f"reclamo:seguimiento:{ip_cliente(request)}", maximo=20, segundos=15 * 60, cerrar_sin_cache=True
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -178,8 +183,11 @@ def reclamo_seguimiento(request):
     reclamo = None
     estado = 200
     if request.method == "POST":
-        if _limitado(request):
-            return render(request, "429.html", status=429)
+        try:
+            if _limitado(request):
+                return render(request, "429.html", status=429)
+        except LimiteNoDisponible:
+            return servicio_no_disponible(request, segundos=60)
         if form.is_valid():
             codigo = normalizar_busqueda(form.cleaned_data["codigo"]).upper().replace(" ", "")
             numero = form.cleaned_data["numero_documento"].strip().upper().replace("-", "")

@@ -87,7 +87,7 @@ def test_produccion_usa_redis_para_cache_sesiones_y_broker():
     assert resultado.returncode == 0, resultado.stderr
     assert resultado.stdout.split() == [
         "egov.cache_redis.RedisCacheRapida",
-        "django.contrib.sessions.backends.cache",
+        "django.contrib.sessions.backends.cached_db",
         "redis://redis:6379/0",
         "False",
         "True",

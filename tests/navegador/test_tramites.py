@@ -97,7 +97,7 @@ def test_buscar_presentar_y_ver_el_expediente(
     expect(page.get_by_role("heading", level=1)).to_have_text("Obtener la constancia de domicilio")
     expect(page.locator("main")).to_contain_text("S/ 15.00")
     revisar_accesibilidad(page, "detalle del trámite")
-    page.get_by_role("link", name="Iniciar trámite").click()
+    page.get_by_role("button", name="Iniciar trámite").click()
 
     # Question 1: the address, prefilled from the profile.
     _en_paso(page, "direccion")
@@ -261,7 +261,7 @@ def test_cerrar_y_retomar_el_borrador(
     page = contexto.new_page()
     iniciar_sesion(page, ciudadano_con_perfil.email)
     page.goto(f"{servidor}/tramites/{DOMICILIO}/")
-    page.get_by_role("link", name="Iniciar trámite").click()
+    page.get_by_role("button", name="Iniciar trámite").click()
     _en_paso(page, "direccion")
     page.get_by_label(PREGUNTA["direccion"]).fill("Calle Berlín 120")
     _continuar(page)
@@ -304,7 +304,7 @@ def test_pasos_sin_desplazamiento_horizontal_a_320px(
     _sin_desplazamiento_horizontal(page, "catálogo")
     page.goto(f"{servidor}/tramites/{DOMICILIO}/")
     _sin_desplazamiento_horizontal(page, "detalle")
-    page.get_by_role("link", name="Iniciar trámite").click()
+    page.get_by_role("button", name="Iniciar trámite").click()
 
     _en_paso(page, "direccion")
     _sin_desplazamiento_horizontal(page, "dirección")

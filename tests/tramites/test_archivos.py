@@ -19,6 +19,7 @@ from pypdf.actions import JavaScript
 from tests.tramites.conftest import (
     DOMICILIO,
     Archivos,
+    Pagina,
     archivos_guardados,
     url_paso,
 )
@@ -397,28 +398,41 @@ def test_nombre_con_dos_puntos_se_rechaza_en_la_pagina(nombre, borrador, pagina_
     assert archivos_guardados(settings) == []
 
 
-def test_carga_mayor_al_limite_da_una_pagina_que_lo_explica(borrador, pagina_adjuntos, web_ciudadano, settings):
+def test_un_archivo_mayor_al_limite_se_senala_en_su_campo(catalogo, ciudadano, web_ciudadano, settings):
+    """The oversized file is named in its own field's error; the other file of
+    the same submission is kept (its bytes were read), so nothing else is lost."""
     settings.ADJUNTO_MAX_BYTES = 20 * 1024
-    url, campo = pagina_adjuntos
+    tramite = Tramite.objects.get(slug="constancia-de-posesion")
+    borrador = services.borrador_iniciar(ciudadano=ciudadano, tramite=tramite)
+    plano, acta = tramite.adjuntos_requeridos.all()
     grande = Archivos.pdf() + b"%" + b"x" * (60 * 1024) + b"\n"
-    respuesta = web_ciudadano.post(url, {campo: Archivos.subido("grande.pdf", grande)})
+    respuesta = web_ciudadano.post(url_paso(borrador, "adjuntos"), {
+        f"archivo_{plano.pk}": Archivos.subido("plano.pdf", Archivos.pdf()),
+        f"archivo_{acta.pk}": Archivos.subido("grande.pdf", grande),
+    })
     assert respuesta.status_code == 400
-    texto = respuesta.content.decode()
-    assert "Hay un problema" in texto
-    assert "Los archivos enviados pesan más de lo permitido (" in texto
-    assert "KB por archivo" in texto
-    assert "No guardamos ninguno: elige archivos más livianos." in texto
-    assert not Adjunto.objects.exists()
-    assert archivos_guardados(settings) == []
+    pagina = Pagina(respuesta)
+    assert "Hay un problema" in pagina.texto()
+    assert pagina.errores == [
+        "«grande.pdf» pesa más de 20.0 KB. Reduce su tamaño (por ejemplo, escanea en blanco y negro) y súbelo otra vez."
+    ]
+    assert list(Adjunto.objects.values_list("nombre_original", flat=True)) == ["plano.pdf"]
+    assert len(archivos_guardados(settings)) == 1
 
 
-def test_carga_que_supera_el_total_de_la_solicitud_en_un_envio(borrador, pagina_adjuntos, web_ciudadano, settings):
+def test_un_envio_que_declara_mas_que_el_total_no_se_lee(borrador, pagina_adjuntos, web_ciudadano, settings):
+    """A body whose declared length is over the limit is refused before it is
+    parsed: a page that explains the limit and leads back, nothing stored."""
     settings.SOLICITUD_ADJUNTOS_MAX_BYTES = 20 * 1024
     url, campo = pagina_adjuntos
     grande = Archivos.pdf() + b"%" + b"x" * (200 * 1024) + b"\n"
     respuesta = web_ciudadano.post(url, {campo: Archivos.subido("grande.pdf", grande)})
-    assert respuesta.status_code == 400
-    assert "No guardamos ninguno" in respuesta.content.decode()
+    assert respuesta.status_code == 413
+    texto = Pagina(respuesta).texto()
+    assert "Los archivos pesan demasiado" in texto
+    assert "hasta 10.0 MB por archivo y 20.0 KB en total por envío" in texto
+    assert "No guardamos nada de este envío. Lo que ya habías guardado antes sigue ahí." in texto
+    assert Pagina(respuesta).enlace("Volver a la página") == url
     assert not Adjunto.objects.exists()
     assert archivos_guardados(settings) == []
 

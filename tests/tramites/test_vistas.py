@@ -46,7 +46,7 @@ def paso_de(url):
 
 
 def iniciar(web):
-    respuesta = web.get(INICIAR)
+    respuesta = web.post(INICIAR)
     assert respuesta.status_code == 302
     borrador = Solicitud.objects.get(estado=Estado.BORRADOR, tramite__slug=DOMICILIO)
     return borrador, respuesta["Location"]
@@ -66,8 +66,9 @@ def pago_valido(**cambios):
 def test_presentar_la_constancia_de_domicilio_paso_a_paso(catalogo, ciudadano, web_ciudadano, jueves, mailoutbox):
     web = web_ciudadano
     perfil = ciudadano.perfil
-    detalle = Pagina(web.get(f"/tramites/{DOMICILIO}/"))
-    assert detalle.enlace("Iniciar trámite") == INICIAR
+    detalle = web.get(f"/tramites/{DOMICILIO}/").content.decode()
+    # A logged-in citizen starts with a button (a POST): a link cannot create a draft.
+    assert re.search(rf'<form method="post" action="{INICIAR}">.*?Iniciar trámite</button>', detalle, re.S)
 
     borrador, url = iniciar(web)
     assert url == url_paso(borrador, "direccion")
@@ -213,7 +214,7 @@ def test_presentar_la_constancia_de_domicilio_paso_a_paso(catalogo, ciudadano, w
 
 def test_presentar_un_tramite_gratuito_sin_documentos(catalogo, ciudadano, web_ciudadano, jueves):
     web = web_ciudadano
-    respuesta = web.get(f"/tramites/{INFORMACION}/solicitar/")
+    respuesta = web.post(f"/tramites/{INFORMACION}/solicitar/")
     borrador = Solicitud.objects.get(tramite__slug=INFORMACION)
     assert paso_de(respuesta["Location"]) == "informacion"
     # The email question is prefilled with the account's email.
@@ -308,6 +309,30 @@ def test_quitar_un_documento_del_borrador(catalogo, ciudadano, web_ciudadano, se
     assert respuesta["Location"] == url
     assert not Adjunto.objects.exists()
     assert archivos_guardados(settings) == []
+
+
+def test_un_enlace_no_crea_borradores_solo_el_boton(catalogo, ciudadano, web_ciudadano):
+    """A GET (a link on another site, a prefetch) shows the start button and
+    creates nothing; the button's POST creates the draft; a cross-site POST
+    without the CSRF token is refused."""
+    from django.test import Client
+
+    pagina = web_ciudadano.get(INICIAR)
+    assert pagina.status_code == 200
+    assert "Iniciar trámite</button>" in pagina.content.decode()
+    assert not Solicitud.objects.exists()
+
+    ajeno = Client(enforce_csrf_checks=True)
+    ajeno.force_login(ciudadano)
+    assert ajeno.post(INICIAR).status_code == 403
+    assert not Solicitud.objects.exists()
+
+    borrador, url = iniciar(web_ciudadano)
+    assert url == url_paso(borrador, "direccion")
+    # A second click (or the back button and the button again) continues the same draft.
+    assert web_ciudadano.post(INICIAR)["Location"] == url
+    assert web_ciudadano.get(INICIAR)["Location"] == url
+    assert Solicitud.objects.count() == 1
 
 
 # --- Login and profile ---------------------------------------------------------------------------
