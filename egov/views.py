@@ -6,6 +6,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from . import salud as salud_registro
+
 
 def inicio(request):
     return render(request, "paginas/inicio.html")
@@ -42,13 +44,16 @@ def _estado_redis():
 @never_cache
 @require_GET
 def salud(request):
-    """Health for load balancers and compose: 200 when everything configured
-    answers, 503 when something is down."""
+    """Health for load balancers and compose: 503 when the database or Redis
+    is down; 200 otherwise, "degradado" when a check the apps registered
+    (egov.salud) reports work that needs a person."""
     componentes = {"base_de_datos": _estado_base_de_datos(), "redis": _estado_redis()}
     sano = all(v in ("ok", "no configurado") for v in componentes.values())
-    return JsonResponse(
-        {"estado": "ok" if sano else "error", **componentes}, status=200 if sano else 503
-    )
+    if not sano:
+        return JsonResponse({"estado": "error", **componentes}, status=503)
+    registradas = salud_registro.comprobaciones_ejecutar()
+    degradado = any(datos.get("estado") != "ok" for datos in registradas.values())
+    return JsonResponse({"estado": "degradado" if degradado else "ok", **componentes, **registradas})
 
 
 def error_404(request, exception):

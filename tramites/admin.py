@@ -9,6 +9,7 @@ import datetime
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -18,10 +19,10 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from ciudadanos.models import Usuario
 
@@ -37,6 +38,7 @@ from .models import (
     Certificado,
     DiaNoLaborable,
     Estado,
+    EstadoDocumento,
     Evento,
     Observacion,
     Oficina,
@@ -45,11 +47,26 @@ from .models import (
 )
 from .plazos import Calendario
 
+
+class PanelAdmin(admin.ModelAdmin):
+    """The lists of this app answer a query string the database cannot take
+    (a NUL character, a year too big for a date) as the admin answers any
+    wrong filter: back to the list with ?e=1, not a server error."""
+
+    def get_changelist_instance(self, request):
+        if any("\x00" in valor for _clave, valores in request.GET.lists() for valor in valores):
+            raise IncorrectLookupParameters("NUL")
+        try:
+            return super().get_changelist_instance(request)
+        except OverflowError as error:  # the date hierarchy's datetime(year, …)
+            raise IncorrectLookupParameters(error) from error
+
+
 # --- Catalog ---------------------------------------------------------------------------------
 
 
 @admin.register(Oficina)
-class OficinaAdmin(admin.ModelAdmin):
+class OficinaAdmin(PanelAdmin):
     list_display = ("nombre", "sigla", "activa")
     search_fields = ("nombre", "sigla")
     filter_horizontal = ("personal",)
@@ -71,7 +88,7 @@ class AdjuntoRequeridoInline(admin.TabularInline):
 
 
 @admin.register(Tramite)
-class TramiteAdmin(admin.ModelAdmin):
+class TramiteAdmin(PanelAdmin):
     list_display = ("codigo", "nombre", "calificacion", "tasa", "plazo_dias", "activo")
     list_filter = ("calificacion", "activo", "oficina_resolucion")
     search_fields = ("codigo", "nombre")
@@ -101,7 +118,7 @@ class TramiteAdmin(admin.ModelAdmin):
 
 
 @admin.register(DiaNoLaborable)
-class DiaNoLaborableAdmin(admin.ModelAdmin):
+class DiaNoLaborableAdmin(PanelAdmin):
     list_display = ("fecha", "motivo")
     date_hierarchy = "fecha"
 
@@ -121,7 +138,20 @@ class PaginadorAcotado(Paginator):
         return self.object_list.order_by()[: self.LIMITE + 1].count()
 
 
-class EstadoFilter(admin.SimpleListFilter):
+class FiltroCerrado(admin.SimpleListFilter):
+    """A list filter that accepts only its own lookup values. Anything else
+    (a typo, a number too big for the column, a hand-made URL) gets the
+    admin's answer to a wrong filter, back to the list with ?e=1: never a
+    query the database refuses."""
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        valor = self.used_parameters.get(self.parameter_name)
+        if valor is not None and valor not in {str(v) for v, _titulo in self.lookup_choices}:
+            raise IncorrectLookupParameters(f"{self.parameter_name}={valor!r}")
+
+
+class EstadoFilter(FiltroCerrado):
     title = gettext_lazy("estado")
     parameter_name = "estado"
 
@@ -150,7 +180,7 @@ class EstadoFilter(admin.SimpleListFilter):
         return queryset.filter(estado=valor)
 
 
-class VencimientoFilter(admin.SimpleListFilter):
+class VencimientoFilter(FiltroCerrado):
     title = gettext_lazy("plazo")
     parameter_name = "plazo"
 
@@ -168,7 +198,7 @@ class VencimientoFilter(admin.SimpleListFilter):
         return queryset
 
 
-class AsignacionFilter(admin.SimpleListFilter):
+class AsignacionFilter(FiltroCerrado):
     title = gettext_lazy("asignación")
     parameter_name = "asignacion"
 
@@ -183,17 +213,17 @@ class AsignacionFilter(admin.SimpleListFilter):
         return queryset
 
 
-class OficinaFilter(admin.SimpleListFilter):
+class OficinaFilter(FiltroCerrado):
     title = gettext_lazy("oficina que resuelve")
     parameter_name = "oficina"
 
     def lookups(self, request, model_admin):
         oficinas = Oficina.objects.all() if request.user.is_superuser else request.user.oficinas.all()
-        return [(o.pk, o.nombre) for o in oficinas.order_by("nombre")]
+        return [(str(o.pk), o.nombre) for o in oficinas.order_by("nombre")]
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(tramite__oficina_resolucion=self.value())
+            return queryset.filter(tramite__oficina_resolucion_id=int(self.value()))
         return queryset
 
 
@@ -228,7 +258,7 @@ FORMULARIOS = {"observar": ObservarForm, "denegar": DenegarForm, "aprobar": Apro
 
 
 @admin.register(Solicitud)
-class SolicitudAdmin(admin.ModelAdmin):
+class SolicitudAdmin(PanelAdmin):
     list_display = ("expediente", "tramite_nombre", "ciudadano_nombre", "estado_texto",
                     "presentada_en", "plazo", "asignado_a")
     list_display_links = ("expediente",)
@@ -267,6 +297,10 @@ class SolicitudAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def changelist_view(self, request, extra_context=None):
+        contexto = {"documentos_con_fallas": avisos_documentos(request.user), **(extra_context or {})}
+        return super().changelist_view(request, extra_context=contexto)
 
     def get_changelist(self, request, **kwargs):
         self._calendario = Calendario()
@@ -505,7 +539,7 @@ def supervision_datos(*, usuario) -> dict:
 
 
 @admin.register(AccesoExpediente)
-class AccesoExpedienteAdmin(admin.ModelAdmin):
+class AccesoExpedienteAdmin(PanelAdmin):
     list_display = ("creado_en", "solicitud", "usuario", "oficina", "rol")
     list_select_related = ("solicitud", "usuario")
     search_fields = ("=solicitud__expediente",)
@@ -540,15 +574,74 @@ class RevocarForm(forms.Form):
     )
 
 
-class DocumentoAdminBase(admin.ModelAdmin):
+class ReintentoFilter(FiltroCerrado):
+    title = gettext_lazy("reintento automático")
+    parameter_name = "reintento"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("atencion", _("Requieren atención (fallan hace más de una hora o ya no se reintentan)")),
+            ("agotado", _("Ya no se reintentan automáticamente")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "atencion":
+            return queryset.con_fallas(desde=timezone.now() - services.AVISO_FALLA)
+        if self.value() == "agotado":
+            return queryset.sin_reintento()
+        return queryset
+
+
+def avisos_documentos(usuario):
+    """The warning at the top of the inbox and of the documents lists: the
+    servant's certificates and receipts that fail for more than an hour or
+    wait for someone to retry them. Counted only if the page is drawn."""
+
+    def calcular():
+        avisos = []
+        consultas = services.documentos_con_fallas(
+            solicitudes=selectors.solicitudes_de_personal(usuario=usuario)
+        )
+        for modelo in (Certificado, CargoPresentacion):
+            datos = consultas[modelo._meta.model_name].fallas_contar()
+            total, sin_reintento = datos["fallando"], datos["sin_reintento"]
+            if not total:
+                continue
+            nombre = modelo._meta.verbose_name if total == 1 else modelo._meta.verbose_name_plural
+            if sin_reintento:
+                texto = ngettext(
+                    "%(n)s %(nombre)s no se pudo generar",
+                    "%(n)s %(nombre)s no se pudieron generar",
+                    total,
+                ) % {"n": total, "nombre": nombre} + "; " + ngettext(
+                    "%(m)s ya no se reintenta automáticamente: revise el error y use «Reintentar».",
+                    "%(m)s ya no se reintentan automáticamente: revise el error y use «Reintentar».",
+                    sin_reintento,
+                ) % {"m": sin_reintento}
+            else:
+                texto = ngettext(
+                    "%(n)s %(nombre)s falla desde hace más de una hora; se sigue reintentando automáticamente.",
+                    "%(n)s %(nombre)s fallan desde hace más de una hora; se siguen reintentando automáticamente.",
+                    total,
+                ) % {"n": total, "nombre": nombre}
+            url = reverse(f"admin:tramites_{modelo._meta.model_name}_changelist")
+            avisos.append({"texto": texto, "grave": bool(sin_reintento),
+                           "url": f"{url}?{ReintentoFilter.parameter_name}=atencion"})
+        return avisos
+
+    return SimpleLazyObject(calcular)
+
+
+class DocumentoAdminBase(PanelAdmin):
     view_on_site = False
-    list_display = ("solicitud", "estado", "intentos", "emitido_en", "actualizado_en")
-    list_filter = ("estado",)
+    list_display = ("solicitud", "estado", "reintento", "intentos", "emitido_en", "actualizado_en")
+    list_filter = ("estado", ReintentoFilter)
     search_fields = ("=solicitud__expediente",)
     list_select_related = ("solicitud",)
     actions = ("reintentar",)
-    readonly_fields = ("solicitud", "estado", "archivo", "sha256", "intentos", "error", "emitido_en",
-                       "creado_en", "actualizado_en")
+    readonly_fields = ("solicitud", "estado", "archivo", "sha256", "intentos", "rondas", "primer_fallo_en",
+                       "proximo_intento_en", "error", "emitido_en", "creado_en", "actualizado_en")
+    change_list_template = "admin/tramites/documento_change_list.html"
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(
@@ -564,10 +657,22 @@ class DocumentoAdminBase(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def changelist_view(self, request, extra_context=None):
+        contexto = {"documentos_con_fallas": avisos_documentos(request.user), **(extra_context or {})}
+        return super().changelist_view(request, extra_context=contexto)
+
+    @admin.display(description=gettext_lazy("reintento automático"), ordering="proximo_intento_en")
+    def reintento(self, obj):
+        if obj.estado != EstadoDocumento.FALLIDO:
+            return "—"
+        if obj.proximo_intento_en is None:
+            return format_html("<strong>⚠ {}</strong>", _("No: use «Reintentar»"))
+        return timezone.localtime(obj.proximo_intento_en).strftime("%d/%m/%Y %H:%M")
+
     @admin.action(description=gettext_lazy("Reintentar la generación de los que fallaron"))
     def reintentar(self, request, queryset):
         n = 0
-        for documento in queryset.exclude(estado="emitido"):
+        for documento in queryset.exclude(estado=EstadoDocumento.EMITIDO):
             services.documento_reintentar(documento=documento, usuario=request.user)
             n += 1
         self.message_user(request, _("Enviados a generar de nuevo: %d.") % n, messages.SUCCESS)
@@ -575,8 +680,9 @@ class DocumentoAdminBase(admin.ModelAdmin):
 
 @admin.register(Certificado)
 class CertificadoAdmin(DocumentoAdminBase):
-    list_display = ("codigo_legible", "solicitud", "tipo", "estado", "revocado_en", "emitido_en", "intentos")
-    list_filter = ("estado", "tipo")
+    list_display = ("codigo_legible", "solicitud", "tipo", "estado", "reintento", "revocado_en", "emitido_en",
+                    "intentos")
+    list_filter = ("estado", "tipo", ReintentoFilter)
     search_fields = ("=solicitud__expediente", "=codigo")
     readonly_fields = DocumentoAdminBase.readonly_fields + (
         "tipo", "codigo", "resolucion", "firmante_nombre", "firmante_cargo", "revocado_en",

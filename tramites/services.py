@@ -17,7 +17,6 @@ from decimal import Decimal
 from django.conf import settings as django_settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -50,8 +49,6 @@ from .plazos import Calendario
 from .roles import PERMISO_DE_ACCION
 
 DIAS_PARA_SUBSANAR = 2
-# A failed certificate or receipt is enqueued again by the sweeper up to this many attempts.
-MAX_INTENTOS_DOCUMENTO = 10
 
 log = logging.getLogger(__name__)
 
@@ -725,41 +722,105 @@ def _contexto_documento(solicitud: Solicitud) -> dict:
     }
 
 
-def _fallo_registrar(modelo, pk: int, error: Exception) -> None:
-    modelo.objects.filter(pk=pk).exclude(estado=EstadoDocumento.EMITIDO).update(
-        estado=EstadoDocumento.FALLIDO,
-        intentos=F("intentos") + 1,
-        error=f"{error.__class__.__name__}: {error}"[:2000],
-        actualizado_en=timezone.now(),
-    )
+# A document that fails is tried again by the sweeper on a schedule that grows
+# with each failed round (one delivery of the task with its quick retries):
+# after 5, 10, 20, 40 and 80 minutes, then every 2 hours, until
+# DOCUMENTOS_REINTENTOS_HORAS after its first failure. From then on it waits
+# for a person (the admin's "Reintentar"), and the office is told.
+PRIMER_INTERVALO_MINUTOS = 5
+MAX_INTERVALO_MINUTOS = 120
+# Failing for longer than this is no blip: the office and /salud/ are told.
+AVISO_FALLA = datetime.timedelta(hours=1)
 
 
-def _guardar_pdf(documento, pdf: bytes, nombre: str) -> None:
+def reintentos_horas() -> int:
+    return getattr(django_settings, "DOCUMENTOS_REINTENTOS_HORAS", 24)
+
+
+def intervalo_reintento(rondas: int) -> datetime.timedelta:
+    """The wait after the `rondas`-th failed round: 5, 10, 20, 40, 80, 120, 120… minutes."""
+    # Doubling from the first round, capped (the exponent too, so it stays small).
+    minutos = PRIMER_INTERVALO_MINUTOS * 2 ** min(max(rondas, 1) - 1, 10)
+    return datetime.timedelta(minutes=min(minutos, MAX_INTERVALO_MINUTOS))
+
+
+def _proximo_intento(primer_fallo_en, rondas: int, ahora: datetime.datetime) -> datetime.datetime | None:
+    """When the sweeper tries a failed document again after its `rondas`-th
+    failed round; None once the automatic retries are over. The last one
+    falls on the deadline itself."""
+    limite = primer_fallo_en + datetime.timedelta(hours=reintentos_horas())
+    if ahora >= limite:
+        return None
+    return min(ahora + intervalo_reintento(rondas), limite)
+
+
+def _fallo_registrar(modelo, pk: int, error: Exception, *, ronda_terminada: bool) -> None:
+    """Records a failed attempt on the row (locked again: the attempt's own
+    transaction rolled back) and removes the PDF it may have stored, which no
+    row names. While the task still has quick retries left the round is not
+    over: the next sweeper round is set after them, so the sweeper and the
+    retries never run the same round twice. Never raises: the attempt's own
+    error is the one to report."""
+    ahora = timezone.now()
+    try:
+        with transaction.atomic():
+            documento = modelo.objects.select_for_update().filter(pk=pk).first()
+            if documento is None or documento.estado == EstadoDocumento.EMITIDO:
+                return
+            _pdf_descartar(documento)
+            documento.estado = EstadoDocumento.FALLIDO
+            documento.intentos += 1
+            documento.error = f"{error.__class__.__name__}: {error}"[:2000]
+            documento.primer_fallo_en = documento.primer_fallo_en or ahora
+            if ronda_terminada:
+                documento.rondas += 1
+            # With quick retries left, this keeps the sweeper away until they
+            # are done: the wait is the one that will follow this round.
+            documento.proximo_intento_en = _proximo_intento(
+                documento.primer_fallo_en, documento.rondas if ronda_terminada else documento.rondas + 1, ahora
+            )
+            documento.save(update_fields=["estado", "intentos", "error", "primer_fallo_en", "rondas",
+                                          "proximo_intento_en", "actualizado_en"])
+    except Exception:  # noqa: BLE001 - e.g. the database is down too: the sweeper finds it later
+        log.exception("no se pudo registrar el fallo de %s %s", modelo._meta.model_name, pk)
+
+
+def _guardar_pdf(documento, pdf: bytes) -> None:
+    """Stores the PDF under the row's own name. An attempt killed after
+    writing it and before its commit left a file there: it is replaced, not
+    kept beside a second copy (the caller holds the row lock, so no other
+    attempt writes that name meanwhile, and FileSystemStorage does not add a
+    suffix to a free name)."""
+    nombre = documento.ruta_archivo()
+    documento.archivo.storage.delete(nombre)
     documento.archivo.save(nombre, ContentFile(pdf), save=False)
+    if documento.archivo.name != nombre:
+        log.warning("%s guardado como %s", nombre, documento.archivo.name)
     documento.sha256 = hashlib.sha256(pdf).hexdigest()
     documento.estado = EstadoDocumento.EMITIDO
     documento.emitido_en = timezone.now()
     documento.intentos += 1
     documento.error = ""
+    documento.proximo_intento_en = None
     documento.save()
 
 
 def _pdf_descartar(documento) -> None:
-    """The PDF stored by an attempt whose transaction rolled back is named by
-    no row: deleted, so a retry does not leave another copy of the citizen's
-    data behind. (Rows not issued never name a file: only this attempt did.)"""
-    if documento is not None and documento.archivo.name:
-        try:
-            documento.archivo.storage.delete(documento.archivo.name)
-        except Exception:  # noqa: BLE001 - the failure being recorded matters more
-            log.warning("no se pudo borrar %s", documento.archivo.name, exc_info=True)
+    """Deletes the PDF an attempt stored before its transaction rolled back.
+    Called with the row locked and not issued: no row names that file, and no
+    other attempt is writing it."""
+    nombre = documento.ruta_archivo()
+    try:
+        documento.archivo.storage.delete(nombre)
+    except Exception:  # noqa: BLE001 - the failure being recorded matters more
+        log.warning("no se pudo borrar %s", nombre, exc_info=True)
 
 
-def certificado_emitir(*, certificado_id: int) -> str:
+def certificado_emitir(*, certificado_id: int, ronda_terminada: bool = True) -> str:
     """Renders, signs and stores a certificate. Idempotent: a certificate
     already issued is left as it is (the same file), so a task that runs twice
-    (a retry, the sweeper, a killed worker) makes one certificate."""
-    certificado = None
+    (a retry, the sweeper, a killed worker) makes one certificate.
+    `ronda_terminada` is False while the task has quick retries left."""
     try:
         with transaction.atomic():
             certificado = (
@@ -784,7 +845,7 @@ def certificado_emitir(*, certificado_id: int) -> str:
                 plantillas.insert(0, f"pdf/certificados/{solicitud.tramite.plantilla_certificado}.html")
             pdf = documentos.pdf_renderizar(plantillas, contexto)
             firmado = documentos.pdf_firmar(pdf, motivo=certificado.get_tipo_display())
-            _guardar_pdf(certificado, firmado, f"{solicitud.expediente}.pdf")
+            _guardar_pdf(certificado, firmado)
             evento = Evento.objects.create(
                 solicitud=solicitud, tipo=TipoEvento.DOCUMENTO_EMITIDO,
                 estado_anterior=solicitud.estado, estado_nuevo=solicitud.estado,
@@ -795,16 +856,14 @@ def certificado_emitir(*, certificado_id: int) -> str:
             ciudadano_invalidar(solicitud.ciudadano_id)
     except Exception as error:
         log.exception("falló el certificado %s", certificado_id)
-        _pdf_descartar(certificado)
-        _fallo_registrar(Certificado, certificado_id, error)
+        _fallo_registrar(Certificado, certificado_id, error, ronda_terminada=ronda_terminada)
         raise
     log.info("certificado %s emitido", certificado_id)
     return "emitido"
 
 
-def cargo_emitir(*, cargo_id: int) -> str:
+def cargo_emitir(*, cargo_id: int, ronda_terminada: bool = True) -> str:
     """The filing receipt: what was filed, when, and each document's SHA-256."""
-    cargo = None
     try:
         with transaction.atomic():
             cargo = (
@@ -821,60 +880,88 @@ def cargo_emitir(*, cargo_id: int) -> str:
             }
             pdf = documentos.pdf_renderizar("pdf/cargo.html", contexto)
             firmado = documentos.pdf_firmar(pdf, motivo=_("Cargo de presentación"))
-            _guardar_pdf(cargo, firmado, f"cargo-{solicitud.expediente}.pdf")
+            _guardar_pdf(cargo, firmado)
             ciudadano_invalidar(solicitud.ciudadano_id)
     except Exception as error:
         log.exception("falló el cargo %s", cargo_id)
-        _pdf_descartar(cargo)
-        _fallo_registrar(CargoPresentacion, cargo_id, error)
+        _fallo_registrar(CargoPresentacion, cargo_id, error, ronda_terminada=ronda_terminada)
         raise
     return "emitido"
 
 
-def documentos_pendientes_reencolar(*, minutos: int | None = None) -> dict:
-    """Beat: certificates and receipts pending for longer than a few minutes
-    (a broker outage, a killed worker) are enqueued again. Issuing is
-    idempotent, so enqueuing one twice does no harm."""
+def _tareas_de_documentos():
     from .tasks import cargo_emitir as tarea_cargo
     from .tasks import certificado_emitir as tarea_certificado
 
+    return ((Certificado, tarea_certificado, "certificado_id"), (CargoPresentacion, tarea_cargo, "cargo_id"))
+
+
+def documentos_pendientes_reencolar(*, minutos: int | None = None) -> dict:
+    """Beat: certificates and receipts pending for longer than a few minutes
+    (a broker outage, a killed worker) are enqueued again, and so are failed
+    ones whose next round is due. Issuing is idempotent, so enqueuing one
+    twice does no harm."""
     minutos = django_settings.DOCUMENTOS_REENCOLAR_MINUTOS if minutos is None else minutos
-    limite = timezone.now() - datetime.timedelta(minutes=minutos)
+    ahora = timezone.now()
+    limite = ahora - datetime.timedelta(minutes=minutos)
     resultado = {}
-    for modelo, tarea, argumento in (
-        (Certificado, tarea_certificado, "certificado_id"),
-        (CargoPresentacion, tarea_cargo, "cargo_id"),
-    ):
-        # Pending ones (a lost message, a killed worker) and failed ones whose
-        # retries ran out (a signing key fixed since, an outage that ended).
+    for modelo, tarea, argumento in _tareas_de_documentos():
         pendientes = list(
-            modelo.objects.filter(
-                Q(estado=EstadoDocumento.PENDIENTE)
-                | Q(estado=EstadoDocumento.FALLIDO, intentos__lt=MAX_INTENTOS_DOCUMENTO),
-                actualizado_en__lt=limite,
-            ).values_list("pk", flat=True)[:500]
+            modelo.objects.filter(estado=EstadoDocumento.PENDIENTE, actualizado_en__lt=limite)
+            .values_list("pk", flat=True)[:500]
         )
-        modelo.objects.filter(pk__in=pendientes).update(actualizado_en=timezone.now())
-        for pk in pendientes:
+        modelo.objects.filter(pk__in=pendientes).update(actualizado_en=ahora)
+        debidos = list(
+            modelo.objects.filter(estado=EstadoDocumento.FALLIDO, proximo_intento_en__lte=ahora)
+            .values_list("pk", "rondas")[:500]
+        )
+        for pk, rondas in debidos:
+            # Until this round's task reports back: if its message is lost,
+            # the round is due again after the next interval.
+            espera = max(intervalo_reintento(rondas + 1), datetime.timedelta(minutes=minutos))
+            modelo.objects.filter(pk=pk, estado=EstadoDocumento.FALLIDO).update(proximo_intento_en=ahora + espera)
+        for pk in [*pendientes, *(pk for pk, _rondas in debidos)]:
             encolar(tarea, **{argumento: pk})
-        resultado[modelo._meta.model_name] = len(pendientes)
+        resultado[modelo._meta.model_name] = len(pendientes) + len(debidos)
     return resultado
 
 
 def documento_reintentar(*, documento, usuario) -> None:
-    """Admin: a failed certificate or receipt goes back to the queue."""
-    from .tasks import cargo_emitir as tarea_cargo
-    from .tasks import certificado_emitir as tarea_certificado
-
+    """Admin: a failed certificate or receipt goes back to the queue, with a
+    fresh schedule of automatic retries should it fail again."""
     if documento.estado == EstadoDocumento.EMITIDO:
         return
-    type(documento).objects.filter(pk=documento.pk).update(
-        estado=EstadoDocumento.PENDIENTE, actualizado_en=timezone.now()
+    type(documento).objects.filter(pk=documento.pk).exclude(estado=EstadoDocumento.EMITIDO).update(
+        estado=EstadoDocumento.PENDIENTE, rondas=0, primer_fallo_en=None, proximo_intento_en=None,
+        actualizado_en=timezone.now(),
     )
-    if isinstance(documento, Certificado):
-        encolar(tarea_certificado, certificado_id=documento.pk)
-    else:
-        encolar(tarea_cargo, cargo_id=documento.pk)
+    for modelo, tarea, argumento in _tareas_de_documentos():
+        if isinstance(documento, modelo):
+            encolar(tarea, **{argumento: documento.pk})
+
+
+def documentos_con_fallas(*, solicitudes=None) -> dict:
+    """Failed certificates and receipts that need attention (of these
+    requests, or all): {model name: queryset}."""
+    desde = timezone.now() - AVISO_FALLA
+    resultado = {}
+    for modelo, _tarea, _argumento in _tareas_de_documentos():
+        consulta = modelo.objects.con_fallas(desde=desde)
+        if solicitudes is not None:
+            consulta = consulta.filter(solicitud__in=solicitudes)
+        resultado[modelo._meta.model_name] = consulta
+    return resultado
+
+
+def documentos_salud() -> dict:
+    """For /salud/: "degradado" while a document fails for more than an hour
+    or waits for a person; the web hosts themselves are fine."""
+    cuentas = {"fallando": 0, "sin_reintento": 0}
+    for consulta in documentos_con_fallas().values():
+        datos = consulta.fallas_contar()
+        for clave in cuentas:
+            cuentas[clave] += datos[clave]
+    return {"estado": "degradado" if cuentas["fallando"] else "ok", **cuentas}
 
 
 def certificado_revocar(*, certificado: Certificado, usuario, motivo: str) -> Certificado:
@@ -919,8 +1006,9 @@ def _una_vez(clave: str) -> bool:
 
 def recordatorios_enviar(*, hoy: datetime.date | None = None) -> dict:
     """To citizens, the business day before an observation's deadline; to each
-    office, a digest of requests due in 2 business days and overdue. A second
-    run on the same day sends nothing more."""
+    office, a digest of requests due in 2 business days and overdue, and of
+    its certificates and receipts that keep failing or wait for a person. A
+    second run on the same day sends nothing more."""
     from ciudadanos.tasks import correo_enviar
 
     hoy = hoy or _hoy()
@@ -953,8 +1041,16 @@ def recordatorios_enviar(*, hoy: datetime.date | None = None) -> dict:
     ).select_related("tramite__oficina_resolucion", "asignado_a").order_by("fecha_limite", "id")
     por_oficina = {}
     for solicitud in abiertas:
-        por_oficina.setdefault(solicitud.tramite.oficina_resolucion, []).append(solicitud)
-    for oficina, solicitudes in por_oficina.items():
+        por_oficina.setdefault(solicitud.tramite.oficina_resolucion, ([], []))[0].append(solicitud)
+    # Documents that fail for long or wait for a "Reintentar": the certificate
+    # to the office that resolves, the filing receipt to the one that receives.
+    fallidos = documentos_con_fallas()
+    for clave, oficina_de in (("certificado", "oficina_resolucion"), ("cargopresentacion", "oficina_recepcion")):
+        consulta = fallidos[clave].select_related(f"solicitud__tramite__{oficina_de}").order_by("primer_fallo_en", "pk")
+        for documento in consulta:
+            oficina = getattr(documento.solicitud.tramite, oficina_de)
+            por_oficina.setdefault(oficina, ([], []))[1].append(documento)
+    for oficina, (solicitudes, documentos_fallidos) in por_oficina.items():
         destinatarios = list(
             oficina.personal.filter(is_active=True, is_staff=True).values_list("email", flat=True)
         )
@@ -968,13 +1064,20 @@ def recordatorios_enviar(*, hoy: datetime.date | None = None) -> dict:
                 {"oficina": oficina, "hoy": hoy,
                  "vencidas": [s for s in solicitudes if s.fecha_limite < hoy],
                  "proximas": [s for s in solicitudes if s.fecha_limite >= hoy],
+                 "documentos": documentos_fallidos,
+                 "listas": sorted({d._meta.model_name for d in documentos_fallidos}),
                  "SITE_URL": django_settings.SITE_URL},
             )
-            encolar(
-                correo_enviar,
-                asunto=_("%(oficina)s: %(n)s solicitudes vencidas o por vencer")
-                % {"oficina": oficina.nombre, "n": len(solicitudes)},
-                texto=texto, para=destinatarios,
-            )
+            encolar(correo_enviar, asunto=_asunto_resumen(oficina, solicitudes, documentos_fallidos),
+                    texto=texto, para=destinatarios)
             resultado["oficinas"] += 1
     return resultado
+
+
+def _asunto_resumen(oficina, solicitudes, documentos_fallidos) -> str:
+    datos = {"oficina": oficina.nombre, "n": len(solicitudes)}
+    if not documentos_fallidos:
+        return _("%(oficina)s: %(n)s solicitudes vencidas o por vencer") % datos
+    if not solicitudes:
+        return _("%(oficina)s: documentos que no se pudieron generar") % datos
+    return _("%(oficina)s: %(n)s solicitudes vencidas o por vencer y documentos que no se pudieron generar") % datos

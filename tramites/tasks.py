@@ -19,30 +19,40 @@ def plazos_vencidos_procesar() -> dict:
 
 # Certificates and receipts go to the `pdf` queue (CELERY_TASK_ROUTES). acks_late
 # and reject_on_worker_lost (settings) make a killed worker's task run again;
-# issuing is idempotent. Failures are recorded on the row and retried with
-# exponential backoff.
+# issuing is idempotent. A few quick retries ride out a blip; when they run out
+# the failure is recorded on the row and the sweeper takes over with its own,
+# slower schedule (services.documentos_pendientes_reencolar).
 PDF = {
+    "bind": True,
     "acks_late": True,
     "autoretry_for": (Exception,),
-    "retry_backoff": True,
-    "retry_backoff_max": 300,
-    "max_retries": 5,
+    "retry_backoff": 5,
+    "retry_backoff_max": 60,
+    "max_retries": 3,
 }
 
 
-@shared_task(**PDF)
-def certificado_emitir(*, certificado_id: int) -> str:
-    return services.certificado_emitir(certificado_id=certificado_id)
+def _ronda_terminada(tarea) -> bool:
+    """Whether this run is the delivery's last try: its failure ends a round.
+    Run in-process (embedded default, tests) a retry would not wait, so
+    there the first try is the whole round."""
+    return tarea.request.is_eager or tarea.request.retries >= tarea.max_retries
 
 
 @shared_task(**PDF)
-def cargo_emitir(*, cargo_id: int) -> str:
-    return services.cargo_emitir(cargo_id=cargo_id)
+def certificado_emitir(self, *, certificado_id: int) -> str:
+    return services.certificado_emitir(certificado_id=certificado_id, ronda_terminada=_ronda_terminada(self))
+
+
+@shared_task(**PDF)
+def cargo_emitir(self, *, cargo_id: int) -> str:
+    return services.cargo_emitir(cargo_id=cargo_id, ronda_terminada=_ronda_terminada(self))
 
 
 @shared_task
 def documentos_pendientes_reencolar() -> dict:
-    """Beat: pending certificates and receipts are enqueued again."""
+    """Beat: pending certificates and receipts, and failed ones whose next
+    round is due, are enqueued again."""
     return services.documentos_pendientes_reencolar()
 
 
