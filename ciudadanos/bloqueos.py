@@ -158,6 +158,7 @@ def bloqueo_levantar(*, correos: Iterable[str] = (), huellas: Iterable[str] = ()
 
 
 def bloqueo_levantar_de_cuenta(*, usuario: Usuario) -> int:
-    """Clears the count of every address the account logs in with."""
+    """Clears the count of every address the account logs in with, and of its
+    second-factor codes (ciudadanos.forms.SegundoFactorForm)."""
     correos = EmailAddress.objects.filter(user=usuario).values_list("email", flat=True)
-    return bloqueo_levantar(correos=[usuario.email, *correos])
+    return bloqueo_levantar(correos=[usuario.email, *correos, f"segundo-factor:{usuario.pk}"])

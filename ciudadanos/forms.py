@@ -1,6 +1,9 @@
+import math
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from egov.forms import FechaField
 
@@ -182,3 +185,48 @@ class PerfilForm(forms.Form):
             self.add_error("distrito", self.fields["distrito"].error_messages["invalid_choice"])
         datos["ubigeo"] = distrito
         return datos
+
+
+# --- The second factor ---------------------------------------------------------------------
+
+
+def _segundo_factor_limitado(base):
+    """allauth's code form with a per-account limit kept in PostgreSQL, like
+    the one on passwords (ciudadanos/bloqueos.py): wrong codes make the
+    account wait, progressively, on every host and with Redis down. allauth's
+    own per-address limit still applies first."""
+    from allauth.mfa.base import forms as mfa_forms
+
+    from . import bloqueos
+
+    clase = getattr(mfa_forms, base)
+
+    class SegundoFactorLimitado(clase):
+        def clean_code(self):
+            clave = f"segundo-factor:{self.user.pk}"
+            espera = bloqueos.bloqueo_espera(correo=clave)
+            if espera is None:
+                try:
+                    return super().clean_code()
+                except ValidationError as error:
+                    if error.code != "incorrect_code":
+                        raise
+                    espera = bloqueos.bloqueo_fallo_registrar(correo=clave)
+                    if espera is None:
+                        raise
+            minutos = max(1, math.ceil(espera.total_seconds() / 60))
+            raise ValidationError(
+                ngettext(
+                    "Demasiados códigos equivocados. Espera %(minutos)d minuto y vuelve a intentarlo.",
+                    "Demasiados códigos equivocados. Espera %(minutos)d minutos y vuelve a intentarlo.",
+                    minutos,
+                ) % {"minutos": minutos},
+                code="segundo_factor_en_espera",
+            )
+
+    SegundoFactorLimitado.__name__ = f"{base}Limitado"
+    return SegundoFactorLimitado
+
+
+SegundoFactorForm = _segundo_factor_limitado("AuthenticateForm")
+SegundoFactorReautenticarForm = _segundo_factor_limitado("ReauthenticateForm")

@@ -222,6 +222,11 @@ ACCOUNT_RATE_LIMITS = {
     "reauthenticate": "10/m/user",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Wrong codes make the account wait, counted in the database like passwords.
+MFA_FORMS = {
+    "authenticate": "ciudadanos.forms.SegundoFactorForm",
+    "reauthenticate": "ciudadanos.forms.SegundoFactorReautenticarForm",
+}
 MFA_TOTP_ISSUER = env("ENTIDAD_NOMBRE", default="Municipalidad Distrital de Villa Esperanza")
 
 SESSION_COOKIE_AGE = 8 * 60 * 60

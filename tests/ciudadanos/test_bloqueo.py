@@ -207,6 +207,36 @@ def test_con_segundo_factor_la_clave_correcta_sin_el_codigo_no_levanta_la_espera
     assert espera_anunciada(iniciar_sesion(otro, servidora.email, CLAVE_EQUIVOCADA)) == 1
 
 
+def test_los_codigos_equivocados_hacen_esperar_a_la_cuenta_desde_cualquier_conexion(client, reloj):
+    """Someone who has the password guesses codes from many addresses: after
+    four wrong codes the account's code step waits, wherever they come from,
+    and not even the right code gets in until the wait is over."""
+    servidora = factories.UsuarioFactory(is_staff=True, segundo_factor=True)
+    codigo = codigo_totp()
+    equivocado = f"{(int(codigo) + 1) % 1_000_000:06d}"
+    for n in range(5):
+        intruso = Client()
+        ip = f"198.51.100.{n + 1}"
+        assert iniciar_sesion(intruso, servidora.email, ip=ip)["Location"] == TOTP_PASO
+        respuesta = intruso.post(TOTP_PASO, {"code": equivocado}, REMOTE_ADDR=ip)
+        assert respuesta.status_code == 200
+        assert usuario_en_sesion(intruso) is None
+    assert "Demasiados códigos equivocados. Espera 1 minuto" in texto(respuesta)
+
+    # The right code, from yet another address, waits too.
+    otro = Client()
+    iniciar_sesion(otro, servidora.email, ip="198.51.100.99")
+    en_espera = otro.post(TOTP_PASO, {"code": codigo}, REMOTE_ADDR="198.51.100.99")
+    assert "Demasiados códigos equivocados. Espera 1 minuto" in texto(en_espera)
+    assert usuario_en_sesion(otro) is None
+    # The wait over, the owner gets in, and that clears the count.
+    reloj.shift(datetime.timedelta(minutes=1, seconds=1))
+    iniciar_sesion(client, servidora.email)
+    assert client.post(TOTP_PASO, {"code": codigo_totp()}, REMOTE_ADDR="203.0.113.10").status_code == 302
+    assert usuario_en_sesion(client) == servidora.pk
+    assert not BloqueoAcceso.objects.exists()
+
+
 def _enlace_de_restablecimiento(correo):
     encontrado = re.search(r"http://testserver(/cuenta/password/reset/key/[^/\s]+/)", correo.body)
     assert encontrado, correo.body
