@@ -349,6 +349,8 @@ CERT_SIGNING_PASSWORD = env("CERT_SIGNING_PASSWORD", default="demo" if DEBUG els
 CERT_SIGNING_DEMO = env.bool("CERT_SIGNING_DEMO", default=DEBUG)
 # A pending document older than this is enqueued again by the sweeper (beat).
 DOCUMENTOS_REENCOLAR_MINUTOS = env.int("DOCUMENTOS_REENCOLAR_MINUTOS", default=3)
+# A failing document is retried by the sweeper for this many hours from its first failure.
+DOCUMENTOS_REINTENTOS_HORAS = env.int("DOCUMENTOS_REINTENTOS_HORAS", default=24)
 
 # --- Security ------------------------------------------------------------------
 

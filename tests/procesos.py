@@ -371,3 +371,84 @@ class Nginx:
         except subprocess.TimeoutExpired:
             self.proceso.kill()
             self.proceso.wait()
+
+
+# --- A visitor with cookies ---------------------------------------------------------------------
+
+
+def clave_de_produccion(usuario, clave: str) -> None:
+    """Stores the account's password with the production hasher (the test
+    settings hash with MD5 for speed, which a production process refuses)."""
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    hasher = PBKDF2PasswordHasher()
+    usuario.password = hasher.encode(clave, hasher.salt(), iterations=1000)
+    usuario.save(update_fields=["password"])
+
+
+class Visitante:
+    """A person's browser against a portal process, reduced to what the
+    portal needs: it keeps the cookies it is given (Secure ones included: the
+    requests say they came over HTTPS, as the proxy in front does), sends the
+    CSRF token of the last form it read, and follows no redirect.
+
+    `servidor` is anything with `pedir(ruta, **opciones)` (a Gunicorn)."""
+
+    def __init__(self, servidor, *, origen="127.0.0.1"):
+        self.servidor = servidor
+        self.origen = origen
+        self.cookies: dict[str, str] = {}
+        self.token = ""
+
+    def _cabeceras(self, extra=None):
+        cabeceras = {"X-Forwarded-Proto": "https", **(extra or {})}
+        if self.cookies:
+            cabeceras["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        return cabeceras
+
+    def _recordar(self, respuesta):
+        for valor in respuesta.headers.get_all("Set-Cookie") or []:
+            nombre, _, resto = valor.partition("=")
+            contenido = resto.split(";", 1)[0]
+            if "max-age=0" in valor.lower() or "expires=thu, 01 jan 1970" in valor.lower():
+                self.cookies.pop(nombre.strip(), None)
+            else:
+                self.cookies[nombre.strip()] = contenido
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', respuesta.cuerpo or b"")
+        if token:
+            self.token = token.group(1).decode()
+        return respuesta
+
+    def get(self, ruta, **opciones):
+        return self._recordar(self.servidor.pedir(
+            ruta, cabeceras=self._cabeceras(opciones.pop("cabeceras", None)), origen=self.origen, **opciones
+        ))
+
+    def post(self, ruta, datos=None, **opciones):
+        """A form POST (urlencoded), with the CSRF token and a same-origin Referer."""
+        from urllib.parse import urlencode
+
+        cuerpo = urlencode({"csrfmiddlewaretoken": self.token, **(datos or {})}, doseq=True)
+        cabeceras = self._cabeceras({
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Referer": f"https://{self.servidor.host}{ruta}",
+            **opciones.pop("cabeceras", {}),
+        })
+        return self._recordar(self.servidor.pedir(
+            ruta, metodo="POST", cuerpo=cuerpo.encode(), cabeceras=cabeceras, origen=self.origen, **opciones
+        ))
+
+    def entrar(self, correo, clave, *, codigo_totp=None):
+        """Logs in through allauth's pages (and its second-factor step)."""
+        self.get("/cuenta/login/")
+        respuesta = self.post("/cuenta/login/", {"login": correo, "password": clave})
+        if codigo_totp is not None:
+            assert respuesta.status == 302 and "/cuenta/2fa/authenticate/" in respuesta.getheader("Location", "")
+            self.get("/cuenta/2fa/authenticate/")
+            respuesta = self.post("/cuenta/2fa/authenticate/", {"code": codigo_totp()})
+        if respuesta.status != 302:
+            raise AssertionError(f"no pudo entrar ({respuesta.status}): {respuesta.cuerpo[:2000]!r}")
+        return self
+
+    def texto(self, respuesta) -> str:
+        return respuesta.cuerpo.decode(errors="replace")

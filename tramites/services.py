@@ -313,17 +313,10 @@ def adjunto_agregar(
         solicitud = _bloquear(solicitud.pk)
         _editable(solicitud)
         vigentes = Adjunto.objects.filter(solicitud=solicitud, vigente=True)
-        reemplazados = vigentes.filter(requerido=requerido) if requerido else vigentes.none()
-        total = sum(a.tamano for a in vigentes.exclude(pk__in=reemplazados)) + len(revisado.contenido)
+        reemplazados = list(vigentes.filter(requerido=requerido)) if requerido else []
+        total = sum(a.tamano for a in vigentes.exclude(pk__in=[a.pk for a in reemplazados])) + len(revisado.contenido)
         if total > max_total:
             raise LimiteAdjuntosExcedido()
-        for anterior in reemplazados:
-            if solicitud.estado == Estado.BORRADOR:
-                anterior.archivo.delete(save=False)
-                anterior.delete()
-            else:
-                anterior.vigente = False
-                anterior.save(update_fields=["vigente"])
         adjunto = Adjunto(
             solicitud=solicitud,
             requerido=requerido,
@@ -332,13 +325,27 @@ def adjunto_agregar(
             tamano=len(revisado.contenido),
             sha256=revisado.sha256,
         )
+        # The new file first: if storage refuses it, nothing else has changed.
         adjunto.archivo.save(f"x.{revisado.extension}", ContentFile(revisado.contenido), save=False)
         try:
             adjunto.save()
+            for anterior in reemplazados:
+                if solicitud.estado == Estado.BORRADOR:
+                    anterior.delete()
+                    # The replaced file goes only once the new one is committed.
+                    _archivo_borrar_al_confirmar(anterior.archivo)
+                else:
+                    anterior.vigente = False
+                    anterior.save(update_fields=["vigente"])
         except Exception:
             adjunto.archivo.delete(save=False)
             raise
     return adjunto
+
+
+def _archivo_borrar_al_confirmar(archivo) -> None:
+    nombre, almacen = archivo.name, archivo.storage
+    transaction.on_commit(lambda: almacen.delete(nombre), robust=True)
 
 
 def adjunto_quitar(*, solicitud: Solicitud, adjunto: Adjunto) -> None:
@@ -346,8 +353,8 @@ def adjunto_quitar(*, solicitud: Solicitud, adjunto: Adjunto) -> None:
         solicitud = _bloquear(solicitud.pk)
         if solicitud.estado != Estado.BORRADOR:
             raise TransicionNoPermitida(_("Solo puedes quitar documentos de un borrador."))
-        adjunto.archivo.delete(save=False)
         adjunto.delete()
+        _archivo_borrar_al_confirmar(adjunto.archivo)
 
 
 def borrador_eliminar(*, solicitud: Solicitud, ciudadano) -> None:
@@ -356,7 +363,7 @@ def borrador_eliminar(*, solicitud: Solicitud, ciudadano) -> None:
         if solicitud.estado != Estado.BORRADOR or solicitud.ciudadano_id != ciudadano.pk:
             raise TransicionNoPermitida(_("Solo puedes eliminar tus borradores."))
         for adjunto in solicitud.adjuntos.all():
-            adjunto.archivo.delete(save=False)
+            _archivo_borrar_al_confirmar(adjunto.archivo)
         solicitud.delete()
 
 
@@ -734,7 +741,7 @@ AVISO_FALLA = datetime.timedelta(hours=1)
 
 
 def reintentos_horas() -> int:
-    return getattr(django_settings, "DOCUMENTOS_REINTENTOS_HORAS", 24)
+    return django_settings.DOCUMENTOS_REINTENTOS_HORAS
 
 
 def intervalo_reintento(rondas: int) -> datetime.timedelta:

@@ -21,6 +21,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from ciudadanos import selectors as ciudadanos_selectors
+from egov.errores import REINTENTAR_SEGUNDOS, es_caida
 from egov.red import intentos_superados, ip_cliente
 
 from . import selectors, services
@@ -339,6 +340,7 @@ def _paso_adjuntos(request, solicitud, contexto, siguiente):
             services.adjunto_quitar(solicitud=solicitud, adjunto=adjunto)
             messages.success(request, _("Quitamos «%(nombre)s».") % {"nombre": adjunto.nombre_original})
             return redirect(request.get_full_path())
+        almacen_caido = False
         for requerido, revisado in _archivos_recibidos(request, form, requeridos):
             try:
                 services.adjunto_agregar(
@@ -351,6 +353,11 @@ def _paso_adjuntos(request, solicitud, contexto, siguiente):
                     _("Con este archivo la solicitud superaría %(total)s en documentos. Sube un archivo más liviano.")
                     % {"total": filesizeformat(settings.SOLICITUD_ADJUNTOS_MAX_BYTES)},
                 )
+            except OSError as error:
+                if not es_caida(error):
+                    raise
+                almacen_caido = True
+                form.add_error(f"archivo_{requerido.pk}", _almacen_no_disponible(revisado.nombre))
         solicitud = selectors.borrador_de_ciudadano(ciudadano=request.user, uuid=solicitud.uuid)
         if not form.errors:
             presentes = {a.requerido_id for a in solicitud.adjuntos.all()}
@@ -362,13 +369,23 @@ def _paso_adjuntos(request, solicitud, contexto, siguiente):
                     )
         if not form.errors:
             return redirect(siguiente)
-        estado = 400
+        estado = 503 if almacen_caido else 400
     else:
         form = _adjuntos_form(requeridos)
     actuales = {a.requerido_id: a for a in solicitud.adjuntos.all()}
     filas = [(form[f"archivo_{r.pk}"], actuales.get(r.pk)) for r in requeridos]
     contexto.update(form=form, filas=filas)
-    return render(request, "tramites/paso_adjuntos.html", contexto, status=estado)
+    respuesta = render(request, "tramites/paso_adjuntos.html", contexto, status=estado)
+    if estado == 503:
+        respuesta["Retry-After"] = str(REINTENTAR_SEGUNDOS)
+    return respuesta
+
+
+def _almacen_no_disponible(nombre):
+    return _(
+        "No pudimos guardar «%(nombre)s»: nuestro almacenamiento de archivos no responde en este "
+        "momento. Lo que ya habías guardado se conserva. Vuelve a subirlo en unos minutos."
+    ) % {"nombre": nombre}
 
 
 def _paso_pago(request, solicitud, contexto, siguiente):
@@ -508,6 +525,7 @@ def subsanar(request, expediente):
     requeridos = list(solicitud.tramite.adjuntos_requeridos.all())
     pendiente = solicitud.observaciones.filter(subsanada_en__isnull=True).last()
     inicial = {c.nombre: respuesta_inicial(c, solicitud.respuestas.get(c.nombre, "")) for c in campos}
+    almacen_caido = False
     if request.method == "POST":
         form = respuestas_form(campos, data=request.POST, initial=inicial)
         adjuntos = _adjuntos_form(requeridos, data=request.POST, files=request.FILES)
@@ -526,6 +544,11 @@ def subsanar(request, expediente):
                 )
             except services.LimiteAdjuntosExcedido:
                 adjuntos.add_error(None, _("Los documentos superan el total permitido. Sube archivos más livianos."))
+            except OSError as error:
+                if not es_caida(error):
+                    raise
+                adjuntos.add_error(None, _almacen_no_disponible(", ".join(r.nombre for _q, r in archivos)))
+                almacen_caido = True
             except services.TransicionNoPermitida as error:
                 messages.error(request, str(error))
                 return redirect(solicitud)
@@ -540,13 +563,16 @@ def subsanar(request, expediente):
         form = respuestas_form(campos, initial=inicial)
         adjuntos = _adjuntos_form(requeridos)
         estado = 200
-    return render(
+    respuesta = render(
         request,
         "tramites/subsanar.html",
         {"solicitud": solicitud, "form": form, "adjuntos": adjuntos, "pendiente": pendiente,
          "errores": form.errors or adjuntos.errors},
-        status=estado,
+        status=503 if almacen_caido else estado,
     )
+    if almacen_caido:
+        respuesta["Retry-After"] = str(REINTENTAR_SEGUNDOS)
+    return respuesta
 
 
 @login_required

@@ -297,9 +297,14 @@ def test_el_archivo_se_guarda_con_un_nombre_al_azar(borrador, settings):
     assert otro.archivo.name != adjunto.archivo.name
 
 
-def test_reemplazar_en_un_borrador_borra_el_archivo_anterior(borrador, settings):
+def test_reemplazar_en_un_borrador_borra_el_archivo_anterior(
+    borrador, settings, django_capture_on_commit_callbacks
+):
     primero = agregar(borrador, "recibo.pdf", Archivos.pdf())
-    segundo = agregar(borrador, "recibo-nuevo.jpg", Archivos.jpeg())
+    with django_capture_on_commit_callbacks(execute=True):
+        segundo = agregar(borrador, "recibo-nuevo.jpg", Archivos.jpeg())
+        # Until the replacement is committed, the previous file stays.
+        assert len(archivos_guardados(settings)) == 2
     assert list(Adjunto.objects.values_list("pk", flat=True)) == [segundo.pk]
     assert [p.name for p in archivos_guardados(settings)] == [segundo.archivo.name.rsplit("/", 1)[1]]
     assert not Adjunto.objects.filter(pk=primero.pk).exists()
