@@ -6,4 +6,5 @@ from tests.certificados.conftest import (  # noqa: F401 - fixtures shared with t
     ciudadano,
     grupos,
     redis_propio,
+    worker,
 )
