@@ -34,6 +34,13 @@ def dni_normalizar(valor: str) -> tuple[str, str]:
             ),
             code="dni_formato",
         )
+    if texto[:8] == "00000000":
+        # Valid for python-stdnum's check-digit rule, but RENIEC numbers DNIs from
+        # 00000001 on: 00000000 belongs to no one (it is what forms get as filler).
+        raise ValidationError(
+            _("00000000 no es un número de DNI. Escribe las 8 cifras que aparecen en tu DNI."),
+            code="dni_inexistente",
+        )
     try:
         cui.validate(texto)
     except InvalidChecksum:

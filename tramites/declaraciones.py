@@ -46,9 +46,21 @@ def normalizar_busqueda(texto: str) -> str:
     return " ".join(sin_tildes.lower().split())
 
 
-def declaracion_validar(*, nombre: str, tipo: str, opciones: list[str], dato_perfil: str) -> None:
+def declaracion_validar(
+    *, nombre: str, tipo: str, opciones: list[str], dato_perfil: str,
+    minimo: Decimal | None = None, maximo: Decimal | None = None, solo_enteros: bool = False,
+) -> None:
     """Raises ValidationError (by field) if a declaration cannot work."""
     errores = {}
+    if tipo != TipoCampo.NUMERO:
+        if minimo is not None:
+            errores["minimo"] = _("Solo las preguntas de tipo «número» llevan valor mínimo.")
+        if maximo is not None:
+            errores["maximo"] = _("Solo las preguntas de tipo «número» llevan valor máximo.")
+        if solo_enteros:
+            errores["solo_enteros"] = _("Solo las preguntas de tipo «número» pueden pedir enteros.")
+    elif minimo is not None and maximo is not None and minimo > maximo:
+        errores["maximo"] = _("El valor máximo no puede ser menor que el mínimo.")
     if nombre in PASOS_RESERVADOS:
         errores["nombre"] = _("«%(nombre)s» está reservado: usa otro nombre.") % {"nombre": nombre}
     elif not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", nombre or ""):
@@ -111,12 +123,7 @@ def campo_formulario(campo) -> forms.Field:
             error_messages=requerido, **comunes,
         )
     if tipo == TipoCampo.NUMERO:
-        return forms.DecimalField(
-            max_digits=14, decimal_places=2, localize=False,
-            widget=forms.TextInput(attrs={"class": "entrada entrada--10", "inputmode": "decimal"}),
-            error_messages={**requerido, "invalid": _("Escribe solo un número, por ejemplo 120 o 85.50.")},
-            **comunes,
-        )
+        return _campo_numero(campo, comunes, requerido)
     if tipo == TipoCampo.FECHA:
         return FechaField(error_messages=requerido, **comunes)
     if tipo == TipoCampo.OPCION:
@@ -155,6 +162,46 @@ def campo_formulario(campo) -> forms.Field:
     raise ValueError(f"Tipo de campo desconocido: {tipo}")
 
 
+def _numero_legible(valor: Decimal) -> str:
+    """100.00 -> "100", 85.50 -> "85.5" (never an exponent like 1E+2)."""
+    return str(int(valor)) if valor == valor.to_integral() else format(valor.normalize(), "f")
+
+
+def _campo_numero(campo, comunes: dict, requerido: dict) -> forms.DecimalField:
+    """A number within the range the catalog declares (a minimum of 0 when it
+    declares none: no question of this portal is answered with a negative),
+    whole when it says so. The range is said in the hint, before any error."""
+    minimo = campo.minimo if campo.minimo is not None else Decimal(0)
+    maximo = campo.maximo
+    if maximo is not None:
+        rango = _("Entre %(min)s y %(max)s.") % {"min": _numero_legible(minimo), "max": _numero_legible(maximo)}
+    else:
+        rango = _("%(min)s o más.") % {"min": _numero_legible(minimo)}
+    ayuda = " ".join(p for p in (comunes["help_text"], rango) if p)
+    ejemplo = "3" if campo.solo_enteros else "120 o 85.50"
+    return forms.DecimalField(
+        max_digits=14, decimal_places=0 if campo.solo_enteros else 2, localize=False,
+        min_value=Decimal(_numero_legible(minimo)),
+        max_value=Decimal(_numero_legible(maximo)) if maximo is not None else None,
+        widget=forms.TextInput(attrs={
+            "class": "entrada entrada--10", "inputmode": "numeric" if campo.solo_enteros else "decimal",
+        }),
+        error_messages={
+            **requerido,
+            "invalid": _("Escribe solo un número, por ejemplo %(ejemplo)s.") % {"ejemplo": ejemplo},
+            "min_value": _("Escribe un número igual o mayor que %(limit_value)s."),
+            "max_value": _("Escribe un número igual o menor que %(limit_value)s."),
+            "max_decimal_places": (
+                _("Escribe un número entero, sin decimales.") if campo.solo_enteros
+                else _("Escribe como máximo 2 decimales.")
+            ),
+            "max_digits": _("El número es demasiado grande."),
+            "max_whole_digits": _("El número es demasiado grande."),
+        },
+        **{**comunes, "help_text": ayuda},
+    )
+
+
 def respuesta_serializar(valor):
     """A cleaned form value as stored in the request's JSON answers."""
     if valor is None:
@@ -162,7 +209,7 @@ def respuesta_serializar(valor):
     if isinstance(valor, datetime.date):
         return valor.isoformat()
     if isinstance(valor, Decimal):
-        return str(valor.normalize()) if valor == valor.to_integral() else str(valor)
+        return _numero_legible(valor)
     return str(valor)
 
 

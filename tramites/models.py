@@ -164,6 +164,18 @@ class CampoTramite(models.Model):
         blank=True,
         default="",
     )
+    minimo = models.DecimalField(
+        _("valor mínimo"), max_digits=14, decimal_places=2, null=True, blank=True,
+        help_text=_("Para el tipo «número»: el menor valor que tiene sentido (por ejemplo 1 para un área)."),
+    )
+    maximo = models.DecimalField(
+        _("valor máximo"), max_digits=14, decimal_places=2, null=True, blank=True,
+        help_text=_("Para el tipo «número»: el mayor valor que tiene sentido."),
+    )
+    solo_enteros = models.BooleanField(
+        _("solo números enteros"), default=False,
+        help_text=_("Para el tipo «número»: sin decimales (años, puertas, personas)."),
+    )
 
     class Meta:
         verbose_name = _("pregunta del formulario")
@@ -178,7 +190,8 @@ class CampoTramite(models.Model):
 
     def clean(self):
         declaracion_validar(
-            nombre=self.nombre, tipo=self.tipo, opciones=self.lista_opciones, dato_perfil=self.dato_perfil
+            nombre=self.nombre, tipo=self.tipo, opciones=self.lista_opciones, dato_perfil=self.dato_perfil,
+            minimo=self.minimo, maximo=self.maximo, solo_enteros=self.solo_enteros,
         )
 
     @property

@@ -59,6 +59,10 @@ def test_dni_valido(escrito, esperado):
         ("10117410-22", "dni_formato"),
         ("diez", "dni_formato"),
         ("10117410ñ", "dni_formato"),
+        # Passes the check-digit rule (its check digit is 6 or K) but is no one's DNI.
+        ("00000000", "dni_inexistente"),
+        ("00000000-6", "dni_inexistente"),
+        ("0000 0000 K", "dni_inexistente"),
         ("", "required"),
         ("  ", "required"),
         (None, "required"),
@@ -70,6 +74,10 @@ def test_dni_invalido(escrito, codigo):
     assert error.value.code == codigo
 
 
+def test_el_dni_mas_bajo_que_reniec_asigna_se_acepta():
+    assert validators.dni_normalizar("00000001") == ("00000001", "")
+
+
 def test_dni_con_verificacion_equivocada_explica_como_corregirlo():
     with pytest.raises(ValidationError) as error:
         validators.dni_normalizar("10117410-3")
@@ -77,7 +85,7 @@ def test_dni_con_verificacion_equivocada_explica_como_corregirlo():
     assert "escribe solo las 8 cifras" in error.value.messages[0]
 
 
-OTROS_DNI = ["45678912", "70012345", "12345678", "99999999", "06172839", "41527364", "00000000"]
+OTROS_DNI = ["45678912", "70012345", "12345678", "99999999", "06172839", "41527364", "00000001"]
 
 
 @pytest.mark.parametrize("numero", OTROS_DNI)

@@ -247,6 +247,10 @@ def test_una_pregunta_bien_declarada_se_guarda(catalogo):
         ({"nombre": "con-guion"}, "nombre", "Usa solo letras minúsculas sin tildes, números y guion bajo, empezando por una letra."),
         ({"tipo": "texto", "dato_perfil": "email"}, "dato_perfil", "Ese dato del perfil no corresponde al tipo de la pregunta."),
         ({"tipo": "numero", "dato_perfil": "direccion"}, "dato_perfil", "Ese dato del perfil no corresponde al tipo de la pregunta."),
+        ({"tipo": "numero", "minimo": Decimal(10), "maximo": Decimal(1)}, "maximo", "El valor máximo no puede ser menor que el mínimo."),
+        ({"tipo": "texto", "minimo": Decimal(1)}, "minimo", "Solo las preguntas de tipo «número» llevan valor mínimo."),
+        ({"tipo": "fecha", "maximo": Decimal(1)}, "maximo", "Solo las preguntas de tipo «número» llevan valor máximo."),
+        ({"tipo": "texto", "solo_enteros": True}, "solo_enteros", "Solo las preguntas de tipo «número» pueden pedir enteros."),
     ],
 )
 def test_una_pregunta_mal_declarada_no_se_guarda(catalogo, cambios, campo_con_error, mensaje):
@@ -321,3 +325,11 @@ def test_el_admin_no_borra_un_tramite_con_solicitudes(catalogo, ciudadano):
     assert admin.has_delete_permission(request, con_solicitud) is False
     assert admin.has_delete_permission(request, con_borrador) is False
     assert admin.has_delete_permission(request, sin_nada) is True
+
+
+def test_un_numero_redondo_se_guarda_y_se_muestra_sin_exponente():
+    from tramites.declaraciones import respuesta_serializar
+
+    assert respuesta_serializar(Decimal("100")) == "100"
+    assert respuesta_serializar(Decimal("100.00")) == "100"
+    assert respuesta_serializar(Decimal("85.50")) == "85.5"

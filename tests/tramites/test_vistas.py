@@ -97,11 +97,20 @@ def test_presentar_la_constancia_de_domicilio_paso_a_paso(catalogo, ciudadano, w
     pagina = Pagina(web.get(url))
     controles += pagina.controles
     etiquetas += pagina.etiquetas
-    respuesta = web.post(url, {"tiempo_residencia": "cuatro"})
-    assert respuesta.status_code == 400
-    pagina = Pagina(respuesta)
-    assert pagina.errores == ["Escribe solo un número, por ejemplo 120 o 85.50."]
-    assert pagina.valores["tiempo_residencia"] == "cuatro"
+    # The range is said before any error.
+    assert "Si es menos de un año, escribe 0. Entre 0 y 100." in pagina.texto()
+    for escrito, error in [
+        ("cuatro", "Escribe solo un número, por ejemplo 3."),
+        ("-2", "Escribe un número igual o mayor que 0."),
+        ("2.5", "Escribe un número entero, sin decimales."),
+        ("150", "Escribe un número igual o menor que 100."),
+    ]:
+        respuesta = web.post(url, {"tiempo_residencia": escrito})
+        assert respuesta.status_code == 400
+        pagina = Pagina(respuesta)
+        assert pagina.errores == [error], escrito
+        assert pagina.valores["tiempo_residencia"] == escrito
+    assert "tiempo_residencia" not in Solicitud.objects.get(pk=borrador.pk).respuestas
     respuesta = web.post(url, {"tiempo_residencia": "4"})
     assert respuesta["Location"] == url_paso(borrador, "finalidad")
 
@@ -449,7 +458,7 @@ def test_subsanar_corrige_respuestas_reemplaza_el_documento_y_reanuda(observada_
         respuesta = web_ciudadano.post(url, datos)
         assert respuesta.status_code == 400
         pagina = Pagina(respuesta)
-        assert pagina.errores == ["Escribe solo un número, por ejemplo 120 o 85.50."]
+        assert pagina.errores == ["Escribe solo un número, por ejemplo 3."]
         assert pagina.valores["direccion"] == "Jr. Junín 458"
         assert pagina.valores["tiempo_residencia"] == "muchos"
         assert pagina.valores["comentario"] == "Corregí el número de la puerta."

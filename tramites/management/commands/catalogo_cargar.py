@@ -18,6 +18,16 @@ OFICINAS = [
     ("SGPV", "Subgerencia de Participación Vecinal"),
 ]
 
+# The sensible range of each number question: (minimum, maximum, whole numbers only).
+RANGOS = {
+    "tiempo_residencia": (0, 100, True),
+    "area": (1, 100, False),  # riesgo bajo: up to 100 m²
+    "area_terreno": (1, 1_000_000, False),
+    "anios_posesion": (0, 100, True),
+    "puertas": (1, 50, True),
+    "integrantes": (1, 100_000, True),
+}
+
 PLANO = ("Plano de ubicación del predio", "Croquis o plano simple con la ubicación y las calles de referencia.")
 
 TRAMITES = [
@@ -293,10 +303,12 @@ class Command(BaseCommand):
             tramite, _ = Tramite.objects.update_or_create(codigo=datos.pop("codigo"), defaults=datos)
             tramite.full_clean()
             for orden, (nombre, etiqueta, tipo, requerido, ayuda, opciones, perfil) in enumerate(campos):
+                minimo, maximo, enteros = RANGOS.get(nombre, (None, None, False))
                 campo, _ = CampoTramite.objects.update_or_create(
                     tramite=tramite, nombre=nombre,
                     defaults={"orden": orden, "etiqueta": etiqueta, "tipo": tipo, "requerido": requerido,
-                              "ayuda": ayuda, "opciones": opciones, "dato_perfil": perfil},
+                              "ayuda": ayuda, "opciones": opciones, "dato_perfil": perfil,
+                              "minimo": minimo, "maximo": maximo, "solo_enteros": enteros},
                 )
                 campo.full_clean()
             for orden, (nombre, descripcion, obligatorio) in enumerate(adjuntos):
