@@ -64,9 +64,5 @@ def error_403(request, exception):
     return render(request, "403.html", status=403)
 
 
-def error_500(request):
-    return render(request, "500.html", status=500)
-
-
 def error_csrf(request, reason=""):
     return render(request, "403_csrf.html", status=403)
