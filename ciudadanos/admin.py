@@ -3,6 +3,8 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from egov.admin import PanelAdminMixin, PanelModelAdmin
+
 from . import bloqueos, services
 from .models import BloqueoAcceso, NivelIdentidad, Perfil, Usuario
 
@@ -16,7 +18,7 @@ class PerfilInline(admin.StackedInline):
 
 
 @admin.register(Usuario)
-class UsuarioAdmin(UserAdmin):
+class UsuarioAdmin(PanelAdminMixin, UserAdmin):
     ordering = ("email",)
     list_display = ("email", "nombre", "is_staff", "is_active", "date_joined")
     list_filter = ("is_staff", "is_superuser", "is_active", "groups")
@@ -43,7 +45,7 @@ class UsuarioAdmin(UserAdmin):
 
 
 @admin.register(Perfil)
-class PerfilAdmin(admin.ModelAdmin):
+class PerfilAdmin(PanelModelAdmin):
     list_display = ("numero_documento", "tipo_documento", "nombres", "apellido_paterno", "nivel_identidad")
     list_filter = ("tipo_documento", "nivel_identidad")
     search_fields = ("numero_documento", "nombres", "apellido_paterno", "apellido_materno", "usuario__email")
@@ -63,7 +65,7 @@ class PerfilAdmin(admin.ModelAdmin):
 
 
 @admin.register(BloqueoAcceso)
-class BloqueoAccesoAdmin(admin.ModelAdmin):
+class BloqueoAccesoAdmin(PanelModelAdmin):
     """Failed-login counts per email address, for whoever administers the
     accounts: they find an address by typing it (rows hold only its hash) and
     may clear its wait when the owner asks. Nothing else is editable."""

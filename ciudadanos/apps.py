@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class CiudadanosConfig(AppConfig):
@@ -8,3 +9,10 @@ class CiudadanosConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401
+
+
+class PanelAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with the portal's site (ciudadanos/panel.py)."""
+
+    default = False
+    default_site = "ciudadanos.panel.PanelSitio"

@@ -1,104 +1,49 @@
-"""The admin site of the portal (the back office). Who may enter is decided
-here, not by URL prefix: an active staff account with a second factor
-(`ciudadanos.selectors.personal_habilitado`), logged in through allauth like
-everyone else (same rate limits, same two-factor step)."""
+"""What every model admin of the portal shares (the admin site itself, which
+decides who enters, is ciudadanos/panel.py)."""
 
-import functools
-
-from allauth.account.decorators import secure_admin_login
-from django.contrib import admin, messages
+from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import redirect
-from django.urls import path
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-
-from ciudadanos.selectors import personal_habilitado
+from django.http import Http404
 
 
-def _falta_segundo_factor(usuario) -> bool:
-    """A staff member who has not activated TOTP yet: sent to do it."""
-    return (
-        usuario.is_authenticated and usuario.is_active and usuario.is_staff
-        and not personal_habilitado(usuario)
-    )
+class PanelAdminMixin:
+    """What every model admin of the portal shares.
 
+    * Its queryset is the servant's scope, and an object outside it, or an id
+      the column cannot hold (letters, a number past its range), is "not
+      found" (404), as everywhere else in the portal, instead of the admin's
+      redirect to its index.
+    * A list asked for with a query string the database cannot take (a NUL
+      character, a year too big for a date) answers as the admin answers any
+      wrong filter: back to the list with ?e=1, never a server error."""
 
-def _segundo_factor_activar(request):
-    messages.warning(
-        request,
-        _(
-            "Para entrar al panel de gestión necesitas activar la verificación en "
-            "dos pasos con una aplicación de autenticación."
-        ),
-    )
-    return redirect("mfa_activate_totp")
-
-
-class PanelSitio(admin.AdminSite):
-    site_header = gettext_lazy("Panel de gestión")
-    site_title = gettext_lazy("Panel de gestión")
-    index_title = gettext_lazy("Inicio")
-
-    def has_permission(self, request):
-        return personal_habilitado(request.user)
-
-    def admin_view(self, view, cacheable=False):
-        vista = super().admin_view(view, cacheable)
-
-        @functools.wraps(vista)
-        def envoltura(request, *args, **kwargs):
-            if _falta_segundo_factor(request.user):
-                return _segundo_factor_activar(request)
-            return vista(request, *args, **kwargs)
-
-        return envoltura
-
-    def login(self, request, extra_context=None):
-        if _falta_segundo_factor(request.user):
-            return _segundo_factor_activar(request)
-        return secure_admin_login(super().login)(request, extra_context)
-
-    def get_urls(self):
-        # Django's "view on site" redirects to any object's page for any staff
-        # member, given its content type and id: this one only for objects the
-        # servant's own admin scope shows.
-        urls = [u for u in super().get_urls() if getattr(u, "name", None) != "view_on_site"]
-        return [
-            path("r/<int:content_type_id>/<str:object_id>/", self.admin_view(self.ver_en_el_sitio),
-                 name="view_on_site"),
-            *urls,
-        ]
-
-    def ver_en_el_sitio(self, request, content_type_id, object_id):
-        from django.contrib.contenttypes.models import ContentType
-
-        tipo = ContentType.objects.filter(pk=content_type_id).first()
-        modelo = tipo.model_class() if tipo is not None else None
-        modelo_admin = self._registry.get(modelo)
-        if modelo_admin is None or not hasattr(modelo, "get_absolute_url"):
-            raise Http404
-        objeto = modelo_admin.get_object(request, object_id)
-        if objeto is None or not modelo_admin.has_view_permission(request, objeto):
-            raise Http404
-        return HttpResponseRedirect(objeto.get_absolute_url())
-
-
-class AlcanceAdmin(admin.ModelAdmin):
-    """A model admin whose queryset is the servant's scope: an object outside
-    it is "not found" (404), as everywhere else in the portal, instead of the
-    admin's redirect to its index."""
+    def consulta_del_objeto(self, request):
+        """The queryset an object page is read from (its scope, and what the
+        page needs prefetched)."""
+        return self.get_queryset(request)
 
     def get_object(self, request, object_id, from_field=None):
-        campo = self.model._meta.pk if from_field is None else self.model._meta.get_field(from_field)
+        consulta = self.consulta_del_objeto(request)
+        campo = consulta.model._meta.pk if from_field is None else consulta.model._meta.get_field(from_field)
         try:
-            # An id the column cannot hold (letters, a number past its range) is
-            # simply not found, before the database is asked.
-            campo.run_validators(campo.to_python(object_id))
+            valor = campo.to_python(object_id)
+            campo.run_validators(valor)
         except (ValidationError, ValueError, TypeError):
             raise Http404 from None
-        objeto = super().get_object(request, object_id, from_field)
+        objeto = consulta.filter(**{campo.name: valor}).first()
         if objeto is None:
             raise Http404
         return objeto
+
+    def get_changelist_instance(self, request):
+        if any("\x00" in valor for _clave, valores in request.GET.lists() for valor in valores):
+            raise IncorrectLookupParameters("NUL")
+        try:
+            return super().get_changelist_instance(request)
+        except OverflowError as error:  # the date hierarchy's datetime(year, …)
+            raise IncorrectLookupParameters(error) from error
+
+
+class PanelModelAdmin(PanelAdminMixin, admin.ModelAdmin):
+    pass

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from ciudadanos.models import Usuario
+from egov.admin import PanelModelAdmin
 
 from . import selectors, services
 from .declaraciones import respuesta_mostrar
@@ -47,26 +48,11 @@ from .models import (
 )
 from .plazos import Calendario
 
-
-class PanelAdmin(admin.ModelAdmin):
-    """The lists of this app answer a query string the database cannot take
-    (a NUL character, a year too big for a date) as the admin answers any
-    wrong filter: back to the list with ?e=1, not a server error."""
-
-    def get_changelist_instance(self, request):
-        if any("\x00" in valor for _clave, valores in request.GET.lists() for valor in valores):
-            raise IncorrectLookupParameters("NUL")
-        try:
-            return super().get_changelist_instance(request)
-        except OverflowError as error:  # the date hierarchy's datetime(year, …)
-            raise IncorrectLookupParameters(error) from error
-
-
 # --- Catalog ---------------------------------------------------------------------------------
 
 
 @admin.register(Oficina)
-class OficinaAdmin(PanelAdmin):
+class OficinaAdmin(PanelModelAdmin):
     list_display = ("nombre", "sigla", "activa")
     search_fields = ("nombre", "sigla")
     filter_horizontal = ("personal",)
@@ -88,7 +74,7 @@ class AdjuntoRequeridoInline(admin.TabularInline):
 
 
 @admin.register(Tramite)
-class TramiteAdmin(PanelAdmin):
+class TramiteAdmin(PanelModelAdmin):
     list_display = ("codigo", "nombre", "calificacion", "tasa", "plazo_dias", "activo")
     list_filter = ("calificacion", "activo", "oficina_resolucion")
     search_fields = ("codigo", "nombre")
@@ -118,7 +104,7 @@ class TramiteAdmin(PanelAdmin):
 
 
 @admin.register(DiaNoLaborable)
-class DiaNoLaborableAdmin(PanelAdmin):
+class DiaNoLaborableAdmin(PanelModelAdmin):
     list_display = ("fecha", "motivo")
     date_hierarchy = "fecha"
 
@@ -258,7 +244,7 @@ FORMULARIOS = {"observar": ObservarForm, "denegar": DenegarForm, "aprobar": Apro
 
 
 @admin.register(Solicitud)
-class SolicitudAdmin(PanelAdmin):
+class SolicitudAdmin(PanelModelAdmin):
     list_display = ("expediente", "tramite_nombre", "ciudadano_nombre", "estado_texto",
                     "presentada_en", "plazo", "asignado_a")
     list_display_links = ("expediente",)
@@ -379,14 +365,9 @@ class SolicitudAdmin(PanelAdmin):
         ]
         return propias + super().get_urls()
 
-    def get_object(self, request, object_id, from_field=None):
-        try:
-            pk = int(object_id)
-        except (TypeError, ValueError):
-            return None
+    def consulta_del_objeto(self, request):
         return (
             self.get_queryset(request)
-            .filter(pk=pk)
             .select_related("tramite__oficina_resolucion", "tramite__oficina_recepcion")
             .prefetch_related(
                 "tramite__campos",
@@ -394,13 +375,10 @@ class SolicitudAdmin(PanelAdmin):
                 Prefetch("eventos", queryset=Evento.objects.select_related("actor")),
                 Prefetch("observaciones", queryset=Observacion.objects.all()),
             )
-            .first()
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         solicitud = self.get_object(request, object_id)
-        if solicitud is None:
-            raise Http404
         # Checked before recording the access: a servant refused the page did not open it.
         if not self.has_view_or_change_permission(request, solicitud):
             raise PermissionDenied
@@ -539,7 +517,7 @@ def supervision_datos(*, usuario) -> dict:
 
 
 @admin.register(AccesoExpediente)
-class AccesoExpedienteAdmin(PanelAdmin):
+class AccesoExpedienteAdmin(PanelModelAdmin):
     list_display = ("creado_en", "solicitud", "usuario", "oficina", "rol")
     list_select_related = ("solicitud", "usuario")
     search_fields = ("=solicitud__expediente",)
@@ -632,7 +610,7 @@ def avisos_documentos(usuario):
     return SimpleLazyObject(calcular)
 
 
-class DocumentoAdminBase(PanelAdmin):
+class DocumentoAdminBase(PanelModelAdmin):
     view_on_site = False
     list_display = ("solicitud", "estado", "reintento", "intentos", "emitido_en", "actualizado_en")
     list_filter = ("estado", ReintentoFilter)

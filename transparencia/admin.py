@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 
-from egov.admin import AlcanceAdmin
+from egov.admin import PanelModelAdmin
 
 from . import selectors, services
 from .models import AtencionPresencial, CostoMensual, Reclamo, Valoracion
@@ -33,7 +33,7 @@ class OficinaReclamoFilter(admin.SimpleListFilter):
 
 
 @admin.register(Reclamo)
-class ReclamoAdmin(AlcanceAdmin):
+class ReclamoAdmin(PanelModelAdmin):
     list_display = ("codigo", "estado", "oficina", "creado_en", "fecha_limite")
     list_filter = ("estado", OficinaReclamoFilter)
     search_fields = ("=codigo", "=numero_documento")
@@ -76,7 +76,7 @@ class ReclamoAdmin(AlcanceAdmin):
 
 
 @admin.register(Valoracion)
-class ValoracionAdmin(admin.ModelAdmin):
+class ValoracionAdmin(PanelModelAdmin):
     list_display = ("solicitud", "puntaje", "creada_en")
     list_filter = ("puntaje",)
     readonly_fields = ("solicitud", "puntaje", "comentario", "creada_en")
@@ -86,11 +86,11 @@ class ValoracionAdmin(admin.ModelAdmin):
 
 
 @admin.register(AtencionPresencial)
-class AtencionPresencialAdmin(admin.ModelAdmin):
+class AtencionPresencialAdmin(PanelModelAdmin):
     list_display = ("tramite", "mes", "cantidad")
     list_filter = ("tramite",)
 
 
 @admin.register(CostoMensual)
-class CostoMensualAdmin(admin.ModelAdmin):
+class CostoMensualAdmin(PanelModelAdmin):
     list_display = ("mes", "monto")
