@@ -8,8 +8,9 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 
 class CuerpoLimitadoMiddleware:
     """A body larger than PETICION_MAX_BYTES (declared by Content-Length) is
-    refused with 413 before a byte of it is read; the connection is closed
-    after the answer. Views that take uploads have their own, finer limits."""
+    refused with 413 before a byte of it is read (the server closes the
+    connection after the answer). Views that take uploads have their own,
+    finer limits."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -26,7 +27,6 @@ class CuerpoLimitadoMiddleware:
                  "volver": request.path},
                 status=413,
             )
-            respuesta["Connection"] = "close"
             return respuesta
         return self.get_response(request)
 

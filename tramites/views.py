@@ -107,16 +107,14 @@ MARGEN_FORMULARIO = 64 * 1024
 DRENAR_TROZO = 64 * 1024
 
 
-def _cuerpo_descartar(request, longitud: int, maximo: int) -> bool:
+def _cuerpo_descartar(request, longitud: int, maximo: int) -> None:
     """Reads a body that is too large and throws it away in small chunks
     (memory stays flat), so the browser, which is still sending it, gets our
     page instead of a reset connection. Bodies bigger than `maximo` are not
-    read at all: the connection is closed after the answer."""
-    if longitud > maximo:
-        return False
-    while request.read(DRENAR_TROZO):
-        pass
-    return True
+    read at all."""
+    if longitud <= maximo:
+        while request.read(DRENAR_TROZO):
+            pass
 
 
 def subida_limitada(limites):
@@ -138,15 +136,12 @@ def subida_limitada(limites):
                 except ValueError:
                     longitud = 0
                 if longitud > max_total + MARGEN_FORMULARIO:
-                    leido = _cuerpo_descartar(request, longitud, 2 * max_total)
-                    respuesta = render(
+                    _cuerpo_descartar(request, longitud, 2 * max_total)
+                    return render(
                         request, "413.html",
                         {"max_archivo": max_archivo, "max_total": max_total, "volver": request.path},
                         status=413,
                     )
-                    if not leido:
-                        respuesta["Connection"] = "close"
-                    return respuesta
             request.upload_handlers = [
                 LimiteCargaUploadHandler(request, max_archivo=max_archivo, max_total=max_total),
                 MemoryFileUploadHandler(request),
