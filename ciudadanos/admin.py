@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from egov.admin import PanelAdminMixin, PanelModelAdmin
+from egov.admin import PanelAdminMixin, PanelModelAdmin, SoloLecturaAdmin
 
 from . import bloqueos, services
 from .models import BloqueoAcceso, NivelIdentidad, Perfil, Usuario
@@ -65,7 +65,7 @@ class PerfilAdmin(PanelModelAdmin):
 
 
 @admin.register(BloqueoAcceso)
-class BloqueoAccesoAdmin(PanelModelAdmin):
+class BloqueoAccesoAdmin(SoloLecturaAdmin):
     """Failed-login counts per email address, for whoever administers the
     accounts: they find an address by typing it (rows hold only its hash) and
     may clear its wait when the owner asks. Nothing else is editable."""
@@ -82,15 +82,6 @@ class BloqueoAccesoAdmin(PanelModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("ciudadanos.change_usuario")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_desbloquear_permission(self, request):
         return request.user.has_perm("ciudadanos.change_usuario")

@@ -47,3 +47,17 @@ class PanelAdminMixin:
 
 class PanelModelAdmin(PanelAdminMixin, admin.ModelAdmin):
     pass
+
+
+class SoloLecturaAdmin(PanelModelAdmin):
+    """A record the admin shows and never edits, adds or deletes: its
+    changes go through services (actions, buttons), if at all."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

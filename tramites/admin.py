@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from ciudadanos.models import Usuario
-from egov.admin import PanelModelAdmin
+from egov.admin import PanelModelAdmin, SoloLecturaAdmin
 
 from . import selectors, services
 from .declaraciones import respuesta_mostrar
@@ -244,7 +244,7 @@ FORMULARIOS = {"observar": ObservarForm, "denegar": DenegarForm, "aprobar": Apro
 
 
 @admin.register(Solicitud)
-class SolicitudAdmin(PanelModelAdmin):
+class SolicitudAdmin(SoloLecturaAdmin):
     list_display = ("expediente", "tramite_nombre", "ciudadano_nombre", "estado_texto",
                     "presentada_en", "plazo", "asignado_a")
     list_display_links = ("expediente",)
@@ -274,15 +274,6 @@ class SolicitudAdmin(PanelModelAdmin):
     def get_ordering(self, request):
         # Most urgent first: the nearest due date, requests without one last.
         return (F("fecha_limite").asc(nulls_last=True), "id")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def changelist_view(self, request, extra_context=None):
         contexto = {"documentos_con_fallas": avisos_documentos(request.user), **(extra_context or {})}
@@ -517,7 +508,7 @@ def supervision_datos(*, usuario) -> dict:
 
 
 @admin.register(AccesoExpediente)
-class AccesoExpedienteAdmin(PanelModelAdmin):
+class AccesoExpedienteAdmin(SoloLecturaAdmin):
     list_display = ("creado_en", "solicitud", "usuario", "oficina", "rol")
     list_select_related = ("solicitud", "usuario")
     search_fields = ("=solicitud__expediente",)
@@ -528,16 +519,6 @@ class AccesoExpedienteAdmin(PanelModelAdmin):
         if request.user.is_superuser:
             return consulta
         return consulta.filter(solicitud__in=selectors.solicitudes_de_personal(usuario=request.user))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 
 # --- Issued documents ---------------------------------------------------------------------------
@@ -610,7 +591,7 @@ def avisos_documentos(usuario):
     return SimpleLazyObject(calcular)
 
 
-class DocumentoAdminBase(PanelModelAdmin):
+class DocumentoAdminBase(SoloLecturaAdmin):
     view_on_site = False
     list_display = ("solicitud", "estado", "reintento", "intentos", "emitido_en", "actualizado_en")
     list_filter = ("estado", ReintentoFilter)
@@ -625,15 +606,6 @@ class DocumentoAdminBase(PanelModelAdmin):
         return super().get_queryset(request).filter(
             solicitud__in=selectors.solicitudes_de_personal(usuario=request.user)
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def changelist_view(self, request, extra_context=None):
         contexto = {"documentos_con_fallas": avisos_documentos(request.user), **(extra_context or {})}
