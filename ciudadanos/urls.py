@@ -1,6 +1,10 @@
 from django.urls import path
 
+from egov import convertidores
+
 from . import views
+
+convertidores.registrar()
 
 app_name = "ciudadanos"
 
@@ -10,5 +14,5 @@ urlpatterns = [
     path("cuenta/mis-datos/", views.datos_descargar, name="datos_descargar"),
     path("ubigeo/<str:codigo>/", views.ubigeo_hijos, name="ubigeo_hijos"),
     path("casilla/", views.casilla, name="casilla"),
-    path("casilla/<int:pk>/", views.notificacion, name="notificacion"),
+    path("casilla/<id:pk>/", views.notificacion, name="notificacion"),
 ]
