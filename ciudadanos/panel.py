@@ -13,6 +13,8 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from egov.admin import PanelAdminMixin
+
 from .selectors import personal_habilitado
 
 
@@ -39,6 +41,15 @@ class PanelSitio(admin.AdminSite):
     site_header = gettext_lazy("Panel de gestión")
     site_title = gettext_lazy("Panel de gestión")
     index_title = gettext_lazy("Inicio")
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        # Every admin on this site, the portal's own and those of the packages
+        # it uses (groups, email addresses, authenticators), answers 404
+        # outside its scope and never 500 to a junk query string.
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, PanelAdminMixin):
+            admin_class = type(admin_class.__name__, (PanelAdminMixin, admin_class), {})
+        return super().register(model_or_iterable, admin_class, **options)
 
     def has_permission(self, request):
         return personal_habilitado(request.user)

@@ -1,10 +1,25 @@
 """What every model admin of the portal shares (the admin site itself, which
 decides who enters, is ciudadanos/panel.py)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.db import IntegrityError
+from django.http import Http404, HttpResponseRedirect
+from django.utils.translation import gettext as _
+
+
+class FiltroCerrado(admin.SimpleListFilter):
+    """A list filter that accepts only its own lookup values. Anything else
+    (a typo, a number too big for the column, a hand-made URL) gets the
+    admin's answer to a wrong filter, back to the list with ?e=1: never a
+    query the database refuses."""
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        valor = self.used_parameters.get(self.parameter_name)
+        if valor is not None and valor not in {str(v) for v, _titulo in self.lookup_choices}:
+            raise IncorrectLookupParameters(f"{self.parameter_name}={valor!r}")
 
 
 class PanelAdminMixin:
@@ -35,6 +50,19 @@ class PanelAdminMixin:
         if objeto is None:
             raise Http404
         return objeto
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except IntegrityError:
+            # Another change got there first, or a hand-made form counted its
+            # rows wrong: nothing was saved (the admin saves in a transaction).
+            messages.error(request, _(
+                "No se guardó: lo enviado choca con datos ya guardados (por ejemplo, dos preguntas con "
+                "el mismo nombre interno, o alguien guardó este registro al mismo tiempo). Revisa los "
+                "datos y vuelve a intentarlo."
+            ))
+            return HttpResponseRedirect(request.get_full_path())
 
     def get_changelist_instance(self, request):
         if any("\x00" in valor for _clave, valores in request.GET.lists() for valor in valores):

@@ -9,13 +9,11 @@ import datetime
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch
 from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -24,8 +22,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from ciudadanos.models import Usuario
-from egov.admin import PanelModelAdmin, SoloLecturaAdmin
+from egov.admin import FiltroCerrado, PanelModelAdmin, SoloLecturaAdmin
 
 from . import selectors, services
 from .declaraciones import respuesta_mostrar
@@ -122,19 +119,6 @@ class PaginadorAcotado(Paginator):
     def count(self):
         # Without the ordering: any LIMITE+1 rows will do, read from the index.
         return self.object_list.order_by()[: self.LIMITE + 1].count()
-
-
-class FiltroCerrado(admin.SimpleListFilter):
-    """A list filter that accepts only its own lookup values. Anything else
-    (a typo, a number too big for the column, a hand-made URL) gets the
-    admin's answer to a wrong filter, back to the list with ?e=1: never a
-    query the database refuses."""
-
-    def __init__(self, request, params, model, model_admin):
-        super().__init__(request, params, model, model_admin)
-        valor = self.used_parameters.get(self.parameter_name)
-        if valor is not None and valor not in {str(v) for v, _titulo in self.lookup_choices}:
-            raise IncorrectLookupParameters(f"{self.parameter_name}={valor!r}")
 
 
 class EstadoFilter(FiltroCerrado):
@@ -416,7 +400,15 @@ class SolicitudAdmin(SoloLecturaAdmin):
                 services.solicitud_tomar(solicitud=solicitud, servidor=request.user)
                 texto = _("Tomaste el expediente %s.")
             elif accion == "asignar":
-                asignado = get_object_or_404(Usuario, pk=request.POST.get("asignado"))
+                elegido = request.POST.get("asignado", "")
+                asignado = (
+                    selectors.evaluadores_de(solicitud=solicitud).filter(pk=int(elegido)).first()
+                    if elegido.isdigit() and len(elegido) <= 18 else None
+                )
+                if asignado is None:
+                    return self._accion_responder(
+                        request, pk, _("Elige a quién asignar el expediente de la lista."), messages.ERROR
+                    )
                 services.solicitud_asignar(solicitud=solicitud, servidor=request.user, asignado=asignado)
                 texto = _("Asignaste el expediente %s.")
             elif accion == "observar":

@@ -130,6 +130,16 @@ class VerificarForm(forms.Form):
     )
 
 
+class ComentarioForm(forms.Form):
+    """The optional comment a citizen adds to a correction."""
+
+    comentario = forms.CharField(
+        label=_("Comentario para la oficina (opcional)"), required=False, max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": _("Escribe como máximo 1000 caracteres en el comentario.")},
+    )
+
+
 class ArchivoVerificarForm(forms.Form):
     archivo = forms.FileField(
         label=_("Comprueba un archivo PDF"),

@@ -31,6 +31,7 @@ from .declaraciones import TipoCampo, respuesta_inicial, respuesta_mostrar, resp
 from .forms import (
     ArchivoVerificarForm,
     BusquedaForm,
+    ComentarioForm,
     DeclaracionForm,
     DesistirForm,
     PagoForm,
@@ -524,10 +525,12 @@ def subsanar(request, expediente):
     if request.method == "POST":
         form = respuestas_form(campos, data=request.POST, initial=inicial)
         adjuntos = _adjuntos_form(requeridos, data=request.POST, files=request.FILES)
+        comentario = ComentarioForm(request.POST)
         form.is_valid()
         adjuntos.is_valid()
+        comentario.is_valid()
         archivos = _archivos_recibidos(request, adjuntos, requeridos)
-        if form.is_valid() and not adjuntos.errors:
+        if form.is_valid() and not adjuntos.errors and comentario.is_valid():
             try:
                 services.solicitud_subsanar(
                     solicitud=solicitud,
@@ -535,7 +538,7 @@ def subsanar(request, expediente):
                     respuestas={c.nombre: respuesta_serializar(form.cleaned_data[c.nombre]) for c in campos},
                     archivos=archivos,
                     max_total=settings.SOLICITUD_ADJUNTOS_MAX_BYTES,
-                    nota=request.POST.get("comentario", "")[:1000],
+                    nota=comentario.cleaned_data["comentario"],
                 )
             except services.LimiteAdjuntosExcedido:
                 adjuntos.add_error(None, _("Los documentos superan el total permitido. Sube archivos más livianos."))
@@ -557,12 +560,13 @@ def subsanar(request, expediente):
     else:
         form = respuestas_form(campos, initial=inicial)
         adjuntos = _adjuntos_form(requeridos)
+        comentario = ComentarioForm()
         estado = 200
     respuesta = render(
         request,
         "tramites/subsanar.html",
-        {"solicitud": solicitud, "form": form, "adjuntos": adjuntos, "pendiente": pendiente,
-         "errores": form.errors or adjuntos.errors},
+        {"solicitud": solicitud, "form": form, "adjuntos": adjuntos, "comentario": comentario,
+         "pendiente": pendiente, "errores": form.errors or adjuntos.errors or comentario.errors},
         status=503 if almacen_caido else estado,
     )
     if almacen_caido:

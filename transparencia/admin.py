@@ -1,13 +1,13 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 
-from egov.admin import PanelModelAdmin
+from egov.admin import FiltroCerrado, PanelModelAdmin
 
 from . import selectors, services
 from .models import AtencionPresencial, CostoMensual, Reclamo, Valoracion
 
 
-class OficinaReclamoFilter(admin.SimpleListFilter):
+class OficinaReclamoFilter(FiltroCerrado):
     """The offices of the servant's scope (and "the entity", for the office responsible for the book)."""
 
     title = _("oficina involucrada")
@@ -27,7 +27,7 @@ class OficinaReclamoFilter(admin.SimpleListFilter):
         valor = self.value()
         if valor == "entidad":
             return queryset.filter(oficina=None)
-        if valor and valor.isdigit() and len(valor) <= 18:
+        if valor:
             return queryset.filter(oficina_id=int(valor))
         return queryset
 
