@@ -14,6 +14,7 @@ import django
 
 django.setup()
 
+from allauth.mfa.totp.internal.auth import TOTP  # noqa: E402
 from django.contrib.auth.models import Group, Permission  # noqa: E402
 from django.db import transaction  # noqa: E402
 from weasyprint import HTML  # noqa: E402
@@ -31,6 +32,9 @@ def jefa():
     usuario, nuevo = Usuario.objects.get_or_create(
         email="jefa.bench@villaesperanza.gob.pe", defaults={"is_staff": True}
     )
+    # Staff rights count only with a second factor.
+    if not usuario.authenticator_set.filter(type="totp").exists():
+        TOTP.activate(usuario, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
     if nuevo:
         grupos_sincronizar(Group, Permission)
         usuario.groups.add(Group.objects.get(name=JEFE_DE_OFICINA))

@@ -31,6 +31,14 @@ BASE = f"http://127.0.0.1:{PUERTO}"
 CSRF = secrets.token_hex(16)
 
 
+def ejecutar(argumentos, env) -> str:
+    """Runs one measuring script; its output, or its error and the end of what it wrote."""
+    resultado = subprocess.run(argumentos, cwd=RAIZ, env=env, capture_output=True, text=True)
+    if resultado.returncode != 0:
+        sys.exit(f"{' '.join(argumentos)} falló:\n{resultado.stderr[-4000:]}{resultado.stdout[-2000:]}")
+    return resultado.stdout
+
+
 def asegurar_wrk():
     if shutil.which("wrk"):
         return
@@ -135,24 +143,18 @@ def main():
             gunicorn.terminate()
             gunicorn.wait(timeout=20)
         print("==> certificados PDF (render, tarea, workers, latencia)", flush=True)
-        salida = subprocess.run(
-            [sys.executable, "bench/pdf.py"], cwd=RAIZ, env=env, check=True, capture_output=True, text=True,
-        ).stdout
+        salida = ejecutar([sys.executable, "bench/pdf.py"], env)
         pdf = json.loads(salida.strip().splitlines()[-1])
         panel = []
         for tamano in (args.solicitudes, args.grande):
             print(f"==> panel de gestión con {tamano} solicitudes", flush=True)
-            salida = subprocess.run(
+            salida = ejecutar(
                 [sys.executable, "bench/admin.py", str(tamano)],
-                cwd=RAIZ, env={**env, "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver"},
-                check=True, capture_output=True, text=True,
-            ).stdout
+                {**env, "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver"},
+            )
             panel.append(json.loads(salida.strip().splitlines()[-1]))
         print("==> indicadores de transparencia sobre la tabla grande", flush=True)
-        salida = subprocess.run(
-            [sys.executable, "bench/indicadores.py"], cwd=RAIZ, env=env, check=True,
-            capture_output=True, text=True,
-        ).stdout
+        salida = ejecutar([sys.executable, "bench/indicadores.py"], env)
         agregados = json.loads(salida.strip().splitlines()[-1])
 
     techo = resultados[0][1]["rps"]

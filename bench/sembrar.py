@@ -11,8 +11,10 @@ import django
 
 django.setup()
 
+from importlib import import_module  # noqa: E402
+
+from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
-from django.contrib.sessions.backends.cache import SessionStore  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -58,7 +60,8 @@ def sembrar(total: int, propias: int) -> dict:
         [Evento(solicitud_id=pk, tipo=TipoEvento.PRESENTADA, estado_nuevo=estado) for pk, estado in ids],
         batch_size=5000,
     )
-    sesion = SessionStore()
+    # The portal's own session engine (cached_db: the row in PostgreSQL, a copy in Redis).
+    sesion = import_module(settings.SESSION_ENGINE).SessionStore()
     sesion[SESSION_KEY] = str(principal.pk)
     sesion[BACKEND_SESSION_KEY] = "ciudadanos.backends.AutenticacionConCache"
     sesion[HASH_SESSION_KEY] = principal.get_session_auth_hash()
