@@ -20,8 +20,9 @@ from django.db import transaction  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 
 from ciudadanos.models import Usuario  # noqa: E402
+from egov import pdf as documentos
 from egov.celery import app  # noqa: E402
-from tramites import documentos, services  # noqa: E402
+from tramites import services  # noqa: E402
 from tramites.models import Certificado, EstadoDocumento, Oficina, Solicitud  # noqa: E402
 from tramites.roles import JEFE_DE_OFICINA, grupos_sincronizar  # noqa: E402
 

@@ -6,7 +6,6 @@ validates declarations before they are saved, and renders stored answers.
 
 import datetime
 import re
-import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -37,13 +36,6 @@ TEXTO_MAX = 200
 # Names of the filing steps that are not questions.
 PASOS_RESERVADOS = {"adjuntos", "pago", "revisar"}
 TEXTO_LARGO_MAX = 5000
-
-
-def normalizar_busqueda(texto: str) -> str:
-    """Lowercase without accents, so 'informacion' finds 'Información'."""
-    descompuesto = unicodedata.normalize("NFKD", texto or "")
-    sin_tildes = "".join(c for c in descompuesto if not unicodedata.combining(c))
-    return " ".join(sin_tildes.lower().split())
 
 
 def declaracion_validar(

@@ -10,7 +10,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .declaraciones import TipoCampo, declaracion_validar, normalizar_busqueda
+from egov.texto import normalizar_busqueda
+
+from .declaraciones import TipoCampo, declaracion_validar
 
 
 class Oficina(models.Model):
@@ -639,17 +641,3 @@ class CargoPresentacion(DocumentoEmitido):
 
     def __str__(self):
         return f"Cargo {self.solicitud}"
-
-
-class RecordatorioEnviado(models.Model):
-    """A reminder already sent, so a second run of the daily job sends none."""
-
-    clave = models.CharField(_("clave"), max_length=120, unique=True)
-    enviado_en = models.DateTimeField(_("enviado el"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("recordatorio enviado")
-        verbose_name_plural = _("recordatorios enviados")
-
-    def __str__(self):
-        return self.clave

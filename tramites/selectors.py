@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ciudadanos.selectors import personal_habilitado
+from egov.texto import normalizar_busqueda
 
-from .declaraciones import campo_formulario, normalizar_busqueda, respuesta_inicial
+from .declaraciones import campo_formulario, respuesta_inicial
 from .models import AccesoExpediente, Adjunto, Estado, Evento, Observacion, Solicitud, Tramite
 
 # --- Catalog -----------------------------------------------------------------------------
@@ -28,6 +29,13 @@ def tramites_publicos(*, texto: str = "", oficina: str = "", calificacion: str =
     if calificacion:
         consulta = consulta.filter(calificacion=calificacion)
     return consulta.order_by("nombre")
+
+
+def catalogo_version() -> str:
+    """Changes whenever the catalog does (for pages that show it)."""
+    from .cache import version_catalogo
+
+    return version_catalogo()
 
 
 def tramite_publico(*, slug: str) -> Tramite:

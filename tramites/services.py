@@ -23,9 +23,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ciudadanos import services as ciudadanos_services
+from egov import pdf as documentos
 from egov.tareas import encolar
+from egov.unico import numero_siguiente, una_vez
 
-from . import documentos, selectors
+from . import selectors
 from .archivos import ArchivoRevisado
 from .cache import ciudadano_invalidar
 from .models import (
@@ -40,7 +42,6 @@ from .models import (
     EstadoDocumento,
     Evento,
     Observacion,
-    RecordatorioEnviado,
     Solicitud,
     TipoEvento,
     Tramite,
@@ -368,16 +369,6 @@ def borrador_eliminar(*, solicitud: Solicitud, ciudadano) -> None:
 
 
 # --- Filing -------------------------------------------------------------------------------
-
-
-def numero_siguiente(modelo, anio: int) -> int:
-    """The next consecutive number of a yearly series (a row per year, locked):
-    unique and without gaps even when many take one at the same time."""
-    modelo.objects.bulk_create([modelo(anio=anio)], ignore_conflicts=True)
-    contador = modelo.objects.select_for_update().get(anio=anio)
-    contador.ultimo += 1
-    contador.save(update_fields=["ultimo"])
-    return contador.ultimo
 
 
 def _expediente_siguiente(anio: int) -> str:
@@ -1005,12 +996,6 @@ def certificado_revocar(*, certificado: Certificado, usuario, motivo: str) -> Ce
 # --- Reminders (daily, by beat) ----------------------------------------------------------------
 
 
-def _una_vez(clave: str) -> bool:
-    """True the first time a reminder key is seen (a unique row decides)."""
-    _obj, creado = RecordatorioEnviado.objects.get_or_create(clave=clave)
-    return creado
-
-
 def recordatorios_enviar(*, hoy: datetime.date | None = None) -> dict:
     """To citizens, the business day before an observation's deadline; to each
     office, a digest of requests due in 2 business days and overdue, and of
@@ -1027,7 +1012,7 @@ def recordatorios_enviar(*, hoy: datetime.date | None = None) -> dict:
     ).select_related("solicitud__tramite", "solicitud__ciudadano")
     for observacion in observaciones:
         with transaction.atomic():
-            if not _una_vez(f"observacion:{observacion.pk}:{hoy.isoformat()}"):
+            if not una_vez(f"observacion:{observacion.pk}:{hoy.isoformat()}"):
                 continue
             solicitud = observacion.solicitud
             ciudadanos_services.aviso_depositar(
@@ -1064,7 +1049,7 @@ def recordatorios_enviar(*, hoy: datetime.date | None = None) -> dict:
         if not destinatarios:
             continue
         with transaction.atomic():
-            if not _una_vez(f"resumen:{oficina.pk}:{hoy.isoformat()}"):
+            if not una_vez(f"resumen:{oficina.pk}:{hoy.isoformat()}"):
                 continue
             texto = render_to_string(
                 "tramites/avisos/resumen_oficina.txt",

@@ -26,7 +26,7 @@ from egov.red import intentos_superados, ip_cliente
 
 from . import selectors, services
 from .archivos import LimiteCargaUploadHandler, archivo_revisar
-from .cache import fragmento_de_ciudadano, pagina_publica
+from .cache import fragmento_de_ciudadano, pagina_de_catalogo
 from .declaraciones import TipoCampo, respuesta_inicial, respuesta_mostrar, respuesta_serializar
 from .forms import (
     ArchivoVerificarForm,
@@ -48,7 +48,7 @@ ACEPTA = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 # --- Public catalog ------------------------------------------------------------------------
 
 
-@pagina_publica("q", "oficina", "calificacion", "pagina")
+@pagina_de_catalogo("q", "oficina", "calificacion", "pagina")
 def catalogo(request):
     oficinas = list(oficinas_activas())
     form = BusquedaForm(request.GET or None, oficinas=oficinas)
@@ -77,7 +77,7 @@ def catalogo(request):
     return respuesta
 
 
-@pagina_publica()
+@pagina_de_catalogo()
 def detalle(request, slug):
     tramite = selectors.tramite_publico(slug=slug)
     return render(request, "tramites/detalle.html", {"tramite": tramite})

@@ -15,12 +15,14 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from ciudadanos.selectors import personal_habilitado
-from tramites.cache import catalogo_invalidar
+from egov import paginas
+from tramites import selectors as tramites_selectors
 from tramites.models import ESTADOS_ABIERTOS, Estado, Solicitud, Tramite
 
 from .models import AtencionPresencial, CostoMensual, Reclamo, Valoracion
 
 CLAVE = "transparencia:indicadores:v1"
+VERSION_INDICADORES = "v:indicadores"
 DURACION = 6 * 60 * 60
 
 
@@ -251,9 +253,8 @@ def indicadores(*, refrescar: bool = False) -> dict:
     if datos is None:
         datos = indicadores_calcular()
         cache.set(CLAVE, datos, DURACION)
-        # The public pages showing them are cached whole under the catalog's
-        # version (tramites.cache.pagina_publica): new figures need new pages.
-        catalogo_invalidar()
+        # The public pages showing them are stored under this version (views.py).
+        paginas.version_renovar(VERSION_INDICADORES)
     return datos
 
 
@@ -293,3 +294,9 @@ def puede_responder_reclamo(*, usuario, reclamo: Reclamo) -> bool:
         usuario.has_perm("transparencia.change_reclamo")
         and reclamos_de_personal(usuario=usuario).filter(pk=reclamo.pk).exists()
     )
+
+
+def version_de_paginas() -> str:
+    """What the transparency pages show: the catalog (names of procedures)
+    and the figures."""
+    return f"{tramites_selectors.catalogo_version()}.{paginas.version(VERSION_INDICADORES)}"

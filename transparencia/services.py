@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 
 from ciudadanos.tasks import correo_enviar
 from egov.tareas import encolar
+from egov.unico import numero_siguiente, una_vez
 from tramites.models import Estado, Solicitud
 from tramites.plazos import Calendario
-from tramites.services import numero_siguiente
 
 from .models import ContadorReclamo, Reclamo, Valoracion
 
@@ -81,7 +81,7 @@ def reclamo_pdf_emitir(*, reclamo_id: int) -> str:
     """The signed PDF record of the complaint (idempotent)."""
     from django.core.files.base import ContentFile
 
-    from tramites import documentos
+    from egov import pdf as documentos
 
     with transaction.atomic():
         # "of": the office is an outer join (nullable), which PostgreSQL cannot lock.
@@ -138,7 +138,6 @@ def reclamos_recordar(*, hoy: datetime.date | None = None) -> int:
 
     from tramites.models import Oficina
     from tramites.roles import JEFE_DE_OFICINA
-    from tramites.services import _una_vez
 
     from .selectors import oficina_del_libro
 
@@ -163,7 +162,7 @@ def reclamos_recordar(*, hoy: datetime.date | None = None) -> int:
             log.warning("Libro de Reclamaciones: %s no tiene jefe de oficina para el recordatorio", oficina)
             continue
         with transaction.atomic():
-            if not _una_vez(f"reclamos:{oficina.pk}:{hoy.isoformat()}"):
+            if not una_vez(f"reclamos:{oficina.pk}:{hoy.isoformat()}"):
                 continue
             encolar(
                 correo_enviar,

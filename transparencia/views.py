@@ -12,10 +12,10 @@ from django.views.decorators.http import require_http_methods
 
 from ciudadanos import validators
 from egov.errores import servicio_no_disponible
+from egov.paginas import pagina_publica
 from egov.red import LimiteNoDisponible, intentos_superados, ip_cliente
+from egov.texto import normalizar_busqueda
 from tramites import selectors as tramites_selectors
-from tramites.cache import pagina_publica
-from tramites.declaraciones import normalizar_busqueda
 
 from . import selectors, services
 from .forms import ReclamoForm, SeguimientoForm, ValoracionForm
@@ -25,7 +25,7 @@ from .models import Reclamo
 LICENCIA = "Creative Commons Atribución 4.0 Internacional (CC BY 4.0)"
 
 
-@pagina_publica()
+@pagina_publica(version=selectors.version_de_paginas)
 def inicio(request):
     datos = selectors.indicadores()
     return render(request, "transparencia/inicio.html", {
@@ -34,7 +34,7 @@ def inicio(request):
     })
 
 
-@pagina_publica()
+@pagina_publica(version=selectors.version_de_paginas)
 def tramite(request, slug):
     fila = selectors.indicadores_de_tramite(slug=slug)
     if fila is None:

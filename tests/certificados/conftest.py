@@ -28,9 +28,10 @@ from django.db import connection
 from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
 
+from egov import pdf as documentos
 from egov.celery import app as celery_app
 from tests import factories
-from tramites import documentos, services
+from tramites import services
 from tramites.archivos import archivo_revisar
 from tramites.declaraciones import TipoCampo
 from tramites.models import Certificado, Oficina, Solicitud, Tramite

@@ -5,7 +5,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
 
-from tramites import documentos
+from egov import pdf as documentos
 from tramites.models import Certificado, EstadoDocumento, Evento, TipoEvento
 from tramites.roles import EVALUADOR, JEFE_DE_OFICINA
 

@@ -7,13 +7,13 @@ import pytest
 import time_machine
 
 from ciudadanos.models import Notificacion
+from egov.models import EnvioUnico
 from tramites import services, tasks
 from tramites.models import (
     CargoPresentacion,
     Certificado,
     EstadoDocumento,
     Evento,
-    RecordatorioEnviado,
     Solicitud,
     TipoEvento,
 )
@@ -198,7 +198,7 @@ def test_los_recordatorios_dos_veces_el_mismo_dia_no_se_duplican(catalogo, ciuda
     assert sorted(resumenes[0].to) == sorted([servidor.email, colega.email])
     assert por_vencer.expediente in resumenes[0].body
     assert len(mailoutbox) == 2
-    assert RecordatorioEnviado.objects.count() == 2
+    assert EnvioUnico.objects.count() == 2
 
     # The next day brings nothing new for the citizen (the deadline is today, not tomorrow).
     with time_machine.travel(en_lima(2026, 3, 4, 7), tick=False):

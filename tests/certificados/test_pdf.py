@@ -15,8 +15,9 @@ import pytest
 import segno
 from pypdf import PdfReader
 
-from tramites import documentos, services
-from tramites.documentos import FetcherEstatico
+from egov import pdf as documentos
+from egov.pdf import FetcherEstatico
+from tramites import services
 from tramites.models import Certificado, EstadoDocumento, Solicitud, TipoEvento, Tramite
 
 from .conftest import (
