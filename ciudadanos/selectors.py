@@ -6,6 +6,8 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.utils import timezone
 
+from egov.dominio import NoEncontrado
+
 from . import ubigeo
 from .models import Notificacion, Perfil, Usuario
 
@@ -115,11 +117,9 @@ def notificaciones_de(*, usuario: Usuario):
 
 
 def notificacion_de(*, usuario: Usuario, pk: int) -> Notificacion:
-    from django.http import Http404
-
     notificacion = Notificacion.objects.filter(usuario=usuario, pk=pk).first()
     if notificacion is None:
-        raise Http404
+        raise NoEncontrado
     return notificacion
 
 

@@ -1,9 +1,12 @@
 """The portal's own middleware: request bodies bounded before they are read,
-and private pages never stored by a browser or proxy cache."""
+private pages never stored by a browser or proxy cache, and the domain's
+errors a view did not catch answered as HTTP."""
 
 from django.conf import settings
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control, patch_vary_headers
+
+from .dominio import AccionNoPermitida, NoEncontrado
 
 
 class CuerpoLimitadoMiddleware:
@@ -47,3 +50,23 @@ class PrivadoSinCacheMiddleware:
                 patch_cache_control(respuesta, private=True, no_store=True)
             patch_vary_headers(respuesta, ("Cookie",))
         return respuesta
+
+
+class ErroresDeDominioMiddleware:
+    """NoEncontrado is a 404 and AccionNoPermitida a 403 wherever a view lets
+    them through (services and selectors know no HTTP)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from . import views
+
+        if isinstance(exception, NoEncontrado):
+            return views.error_404(request, exception)
+        if isinstance(exception, AccionNoPermitida):
+            return views.error_403(request, exception)
+        return None

@@ -1,13 +1,14 @@
 """Reads about procedures and requests, and the access functions that decide
 who may see what. Every object a citizen reaches is fetched here, scoped by
-owner (or by office, for staff): a guessed id gives 404, never someone else's data."""
+owner (or by office, for staff): a guessed id is NoEncontrado (the views answer
+404), never someone else's data."""
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ciudadanos.selectors import personal_habilitado
+from egov.dominio import NoEncontrado
 from egov.texto import normalizar_busqueda
 
 from .declaraciones import campo_formulario, respuesta_inicial
@@ -46,7 +47,7 @@ def tramite_publico(*, slug: str) -> Tramite:
         .first()
     )
     if tramite is None:
-        raise Http404
+        raise NoEncontrado
     return tramite
 
 
@@ -101,7 +102,7 @@ def borrador_de_ciudadano(*, ciudadano, uuid) -> Solicitud:
         .first()
     )
     if solicitud is None:
-        raise Http404
+        raise NoEncontrado
     return solicitud
 
 
@@ -123,7 +124,7 @@ def solicitud_de_ciudadano(*, ciudadano, expediente: str) -> Solicitud:
         .first()
     )
     if solicitud is None:
-        raise Http404
+        raise NoEncontrado
     return solicitud
 
 
@@ -138,7 +139,7 @@ def adjunto_accesible(*, usuario, uuid) -> Adjunto:
         .first()
     )
     if adjunto is None or not puede_ver(usuario=usuario, solicitud=adjunto.solicitud):
-        raise Http404
+        raise NoEncontrado
     return adjunto
 
 
@@ -194,7 +195,7 @@ PROXIMA_ACCION = {
 def solicitud_de_ciudadano_por_uuid(*, ciudadano, uuid) -> Solicitud:
     solicitud = _de(ciudadano).filter(uuid=uuid).first()
     if solicitud is None:
-        raise Http404
+        raise NoEncontrado
     return solicitud
 
 
@@ -283,14 +284,14 @@ def documento_accesible(*, usuario, expediente: str, tipo: str):
 
     modelo = {"certificado": Certificado, "cargo": CargoPresentacion}.get(tipo)
     if modelo is None or not (usuario and usuario.is_authenticated):
-        raise Http404
+        raise NoEncontrado
     documento = (
         modelo.objects.filter(solicitud__expediente=expediente, estado=EstadoDocumento.EMITIDO)
         .select_related("solicitud__tramite")
         .first()
     )
     if documento is None or not puede_ver(usuario=usuario, solicitud=documento.solicitud):
-        raise Http404
+        raise NoEncontrado
     return documento
 
 

@@ -7,6 +7,7 @@ without extra code, and it adds no second framework beside Django's views
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError
 
+from egov.dominio import NoEncontrado
 from tramites import selectors as tramites_selectors
 
 from . import selectors
@@ -105,8 +106,8 @@ def tramites(request, q: str = ""):
 def tramite(request, slug: str):
     try:
         return _tramite(tramites_selectors.tramite_publico(slug=slug))
-    except Exception as error:  # Http404 from the selector
-        raise HttpError(404, "No existe un trámite activo con ese identificador.") from error
+    except NoEncontrado:
+        raise HttpError(404, "No existe un trámite activo con ese identificador.") from None
 
 
 @api.get("/indicadores", response=Indicadores, summary="Indicadores de los últimos 12 meses")
