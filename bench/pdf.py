@@ -23,6 +23,7 @@ from ciudadanos.models import Usuario  # noqa: E402
 from egov import pdf as documentos
 from egov.celery import app  # noqa: E402
 from tramites import services  # noqa: E402
+from tramites.certificados import services as certificados  # noqa: E402
 from tramites.models import Certificado, EstadoDocumento, Oficina, Solicitud  # noqa: E402
 from tramites.roles import JEFE_DE_OFICINA, grupos_sincronizar  # noqa: E402
 
@@ -60,10 +61,7 @@ def medir_render(certificado, veces=8):
     """Bare WeasyPrint render of the certificate HTML vs the full task."""
     from django.template.loader import render_to_string
 
-    solicitud = certificado.solicitud
-    enlace = services.url_verificacion(certificado.codigo)
-    contexto = {**services._contexto_documento(solicitud), "certificado": certificado,
-                "url_verificacion": enlace, "qr": documentos.qr_svg(enlace)}
+    contexto = certificados.certificado_contexto(certificado)
     html = render_to_string("pdf/certificado.html", contexto)
     fetcher = documentos.FetcherEstatico()
     HTML(string=html, base_url=documentos.ESQUEMA, url_fetcher=fetcher).write_pdf(pdf_variant="pdf/ua-1")

@@ -6,7 +6,12 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 
 class FiltroCerrado(admin.SimpleListFilter):
@@ -89,3 +94,102 @@ class SoloLecturaAdmin(PanelModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReintentoFilter(FiltroCerrado):
+    """Documents of the pipeline (egov/documentos.py) by what their automatic retries say."""
+
+    title = gettext_lazy("reintento automático")
+    parameter_name = "reintento"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("atencion", _("Requieren atención (fallan hace más de una hora o ya no se reintentan)")),
+            ("agotado", _("Ya no se reintentan automáticamente")),
+        ]
+
+    def queryset(self, request, queryset):
+        from .documentos import AVISO_FALLA
+
+        if self.value() == "atencion":
+            return queryset.con_fallas(desde=timezone.now() - AVISO_FALLA)
+        if self.value() == "agotado":
+            return queryset.sin_reintento()
+        return queryset
+
+
+def avisos_de_fallas(consultas: dict) -> list[dict]:
+    """The warning at the top of a list: of each kind of document in
+    `consultas` ({model name: queryset of failing ones}), how many fail for
+    more than an hour or wait for someone to retry them, with a link to them."""
+    avisos = []
+    for consulta in consultas.values():
+        modelo = consulta.model
+        datos = consulta.fallas_contar()
+        total, sin_reintento = datos["fallando"], datos["sin_reintento"]
+        if not total:
+            continue
+        nombre = modelo._meta.verbose_name if total == 1 else modelo._meta.verbose_name_plural
+        if sin_reintento:
+            texto = ngettext(
+                "%(n)s %(nombre)s no se pudo generar", "%(n)s %(nombre)s no se pudieron generar", total,
+            ) % {"n": total, "nombre": nombre} + "; " + ngettext(
+                "%(m)s ya no se reintenta automáticamente: revise el error y use «Reintentar».",
+                "%(m)s ya no se reintentan automáticamente: revise el error y use «Reintentar».",
+                sin_reintento,
+            ) % {"m": sin_reintento}
+        else:
+            texto = ngettext(
+                "%(n)s %(nombre)s falla desde hace más de una hora; se sigue reintentando automáticamente.",
+                "%(n)s %(nombre)s fallan desde hace más de una hora; se siguen reintentando automáticamente.",
+                total,
+            ) % {"n": total, "nombre": nombre}
+        url = reverse(f"admin:{modelo._meta.app_label}_{modelo._meta.model_name}_changelist")
+        avisos.append({"texto": texto, "grave": bool(sin_reintento),
+                       "url": f"{url}?{ReintentoFilter.parameter_name}=atencion"})
+    return avisos
+
+
+class DocumentoAdmin(SoloLecturaAdmin):
+    """A kind of issued document in the admin: its state, its retries, the
+    last error, the warning of failing ones and the "Reintentar" action.
+    Subclasses scope `get_queryset` and give `consultas_con_fallas`."""
+
+    view_on_site = False
+    list_display = ("estado", "reintento", "intentos", "emitido_en", "actualizado_en")
+    list_filter = ("estado", ReintentoFilter)
+    actions = ("reintentar",)
+    readonly_fields = ("estado", "archivo", "sha256", "intentos", "rondas", "primer_fallo_en",
+                       "proximo_intento_en", "error", "emitido_en", "creado_en", "actualizado_en")
+    change_list_template = "admin/documento_change_list.html"
+
+    def consultas_con_fallas(self, request) -> dict:
+        raise NotImplementedError
+
+    def changelist_view(self, request, extra_context=None):
+        contexto = {
+            "documentos_con_fallas": SimpleLazyObject(lambda: avisos_de_fallas(self.consultas_con_fallas(request))),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context=contexto)
+
+    @admin.display(description=gettext_lazy("reintento automático"), ordering="proximo_intento_en")
+    def reintento(self, obj):
+        from .models import EstadoDocumento
+
+        if obj.estado != EstadoDocumento.FALLIDO:
+            return "—"
+        if obj.proximo_intento_en is None:
+            return format_html("<strong>⚠ {}</strong>", _("No: use «Reintentar»"))
+        return timezone.localtime(obj.proximo_intento_en).strftime("%d/%m/%Y %H:%M")
+
+    @admin.action(description=gettext_lazy("Reintentar la generación de los que fallaron"))
+    def reintentar(self, request, queryset):
+        from .documentos import documento_reintentar
+        from .models import EstadoDocumento
+
+        n = 0
+        for documento in queryset.exclude(estado=EstadoDocumento.EMITIDO):
+            documento_reintentar(documento=documento)
+            n += 1
+        self.message_user(request, _("Enviados a generar de nuevo: %d.") % n, messages.SUCCESS)

@@ -284,7 +284,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=0, minute=15),
     },
     "documentos-pendientes": {
-        "task": "tramites.tasks.documentos_pendientes_reencolar",
+        "task": "egov.tasks.documentos_pendientes_reencolar",
         "schedule": 120.0,
     },
     "alertas-pendientes": {

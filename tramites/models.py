@@ -1,5 +1,4 @@
 import re
-import secrets
 import uuid
 
 from django.conf import settings
@@ -10,8 +9,16 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from egov.models import (
+    EstadoDocumento,  # noqa: F401 - part of this app's models API
+    clave_archivo_nueva,  # noqa: F401 - named by migration 0009
+)
+from egov.models import ruta_documento as _ruta_documento  # noqa: F401 - named by migrations 0005, 0009
 from egov.texto import normalizar_busqueda
 
+# The documents this app issues (tramites/certificados/): imported here so they
+# belong to the app's models.
+from .certificados.models import CargoPresentacion, Certificado  # noqa: F401
 from .declaraciones import TipoCampo, declaracion_validar
 
 
@@ -492,152 +499,3 @@ class AccesoExpediente(models.Model):
 
     def __str__(self):
         return f"{self.solicitud} — {self.oficina} ({self.creado_en:%d/%m/%Y %H:%M})"
-
-
-class EstadoDocumento(models.TextChoices):
-    PENDIENTE = "pendiente", _("Pendiente")
-    EMITIDO = "emitido", _("Emitido")
-    FALLIDO = "fallido", _("Falló")
-
-
-def clave_archivo_nueva() -> str:
-    """128 random bits: the part of a document's stored name nobody can guess."""
-    return secrets.token_hex(16)
-
-
-def _ruta_documento(instancia, nombre):
-    return instancia.ruta_archivo()
-
-
-class DocumentoQuerySet(models.QuerySet):
-    def sin_reintento(self):
-        """Failed, and the automatic retries are over: a person must act."""
-        return self.filter(estado=EstadoDocumento.FALLIDO, proximo_intento_en__isnull=True)
-
-    def con_fallas(self, *, desde):
-        """Failed and needing attention: no automatic retry left, or failing
-        since before `desde` (longer than a passing blip)."""
-        return self.filter(estado=EstadoDocumento.FALLIDO).filter(
-            Q(proximo_intento_en__isnull=True) | Q(primer_fallo_en__lte=desde)
-        )
-
-    def fallas_contar(self) -> dict:
-        """{"fallando": all of these, "sin_reintento": those a person must retry}, in one query."""
-        return self.aggregate(
-            fallando=models.Count("pk"),
-            sin_reintento=models.Count("pk", filter=Q(estado=EstadoDocumento.FALLIDO, proximo_intento_en__isnull=True)),
-        )
-
-
-class DocumentoEmitido(models.Model):
-    """A PDF the entity issues, produced by a worker: pending until the worker
-    stores it with its SHA-256; failures are recorded on the row, and the
-    sweeper tries again on a schedule that grows with each failed round."""
-
-    estado = models.CharField(
-        _("estado"), max_length=10, choices=EstadoDocumento.choices, default=EstadoDocumento.PENDIENTE
-    )
-    archivo = models.FileField(_("archivo"), upload_to=_ruta_documento, max_length=200, blank=True)
-    # Fixed when the row is created: every attempt stores the PDF under the
-    # same name, so an attempt killed before its commit leaves no second copy.
-    clave_archivo = models.CharField(max_length=32, default=clave_archivo_nueva, editable=False)
-    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, db_index=True)
-    intentos = models.PositiveSmallIntegerField(_("intentos"), default=0)
-    rondas = models.PositiveSmallIntegerField(
-        _("rondas fallidas"), default=0,
-        help_text=_("Entregas de la tarea que fallaron después de sus reintentos rápidos."),
-    )
-    primer_fallo_en = models.DateTimeField(_("falla desde"), null=True, blank=True)
-    proximo_intento_en = models.DateTimeField(
-        _("próximo reintento automático"), null=True, blank=True,
-        help_text=_("Vacío en un documento fallido: ya no se reintenta solo; use «Reintentar»."),
-    )
-    error = models.TextField(_("último error"), blank=True)
-    emitido_en = models.DateTimeField(_("emitido el"), null=True, blank=True)
-    creado_en = models.DateTimeField(_("creado el"), auto_now_add=True)
-    actualizado_en = models.DateTimeField(_("actualizado el"), auto_now=True)
-
-    objects = DocumentoQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def ruta_archivo(self) -> str:
-        """Where the PDF is stored: the same name for every attempt."""
-        return f"documentos/{self.CARPETA}/{self.pk}-{self.clave_archivo}.pdf"
-
-    @property
-    def nombre_documento(self) -> str:
-        return str(self._meta.verbose_name).capitalize()
-
-    @property
-    def listo(self):
-        return self.estado == EstadoDocumento.EMITIDO
-
-    @property
-    def sin_reintento(self):
-        return self.estado == EstadoDocumento.FALLIDO and self.proximo_intento_en is None
-
-
-class Certificado(DocumentoEmitido):
-    """The document issued when a request is approved (or the record of a
-    silencio positivo approval). One per request."""
-
-    class Tipo(models.TextChoices):
-        CERTIFICADO = "certificado", _("Certificado")
-        SILENCIO = "silencio", _("Constancia de aprobación por silencio administrativo positivo")
-
-    CARPETA = "certificados"
-
-    solicitud = models.OneToOneField(
-        Solicitud, on_delete=models.PROTECT, related_name="certificado", verbose_name=_("solicitud")
-    )
-    tipo = models.CharField(_("tipo"), max_length=12, choices=Tipo.choices, default=Tipo.CERTIFICADO)
-    codigo = models.CharField(_("código de verificación"), max_length=16, unique=True)
-    resolucion = models.TextField(_("texto de la resolución"), blank=True)
-    firmante_nombre = models.CharField(_("firmado por"), max_length=200)
-    firmante_cargo = models.CharField(_("cargo"), max_length=200)
-    revocado_en = models.DateTimeField(_("revocado el"), null=True, blank=True)
-    revocado_por = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    motivo_revocacion = models.TextField(_("motivo de la revocación"), blank=True)
-
-    class Meta:
-        verbose_name = _("certificado")
-        verbose_name_plural = _("certificados")
-        indexes = [models.Index(fields=["estado", "actualizado_en"], name="certificado_pendientes")]
-        permissions = [("revocar_certificado", _("Puede revocar certificados"))]
-
-    def __str__(self):
-        return f"{self.get_tipo_display()} {self.solicitud} ({self.codigo_legible})"
-
-    @property
-    def nombre_documento(self) -> str:
-        return self.get_tipo_display()
-
-    @property
-    def codigo_legible(self):
-        return "-".join(self.codigo[i : i + 4] for i in range(0, len(self.codigo), 4))
-
-    @property
-    def revocado(self):
-        return self.revocado_en is not None
-
-
-class CargoPresentacion(DocumentoEmitido):
-    """The filing receipt (cargo de presentación): proof of what was filed and when."""
-
-    CARPETA = "cargos"
-
-    solicitud = models.OneToOneField(
-        Solicitud, on_delete=models.PROTECT, related_name="cargo", verbose_name=_("solicitud")
-    )
-
-    class Meta:
-        verbose_name = _("cargo de presentación")
-        verbose_name_plural = _("cargos de presentación")
-        indexes = [models.Index(fields=["estado", "actualizado_en"], name="cargo_pendientes")]
-
-    def __str__(self):
-        return f"Cargo {self.solicitud}"

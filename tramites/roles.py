@@ -1,6 +1,9 @@
-"""The civil servants' roles (Django groups) and what each may do. A data
-migration creates the groups with these permissions; the transition service
-checks them, so hiding a button is never the only protection."""
+"""The civil servants' roles (Django groups) and what each may do, derived
+from the table of staff actions. A data migration creates the groups with
+these permissions; the services check them, so hiding a button is never the
+only protection."""
+
+from .acciones import ACCIONES
 
 MESA_DE_PARTES = "Mesa de partes"
 EVALUADOR = "Evaluador"
@@ -13,27 +16,23 @@ _CATALOGO = [
     for accion in ("view", "add", "change", "delete")
 ]
 
-PERMISOS = {
-    MESA_DE_PARTES: ["view_solicitud", "observar_solicitud", "asignar_solicitud"],
-    EVALUADOR: [
-        "view_solicitud", "tomar_solicitud", "observar_solicitud", "aprobar_solicitud",
-        "denegar_solicitud", "view_certificado",
-    ],
-    JEFE_DE_OFICINA: [
-        "view_solicitud", "tomar_solicitud", "asignar_solicitud", "observar_solicitud",
-        "aprobar_solicitud", "denegar_solicitud", "ver_supervision", "view_certificado",
-        "revocar_certificado", "transparencia.view_reclamo", "transparencia.change_reclamo",
-    ],
-    ADMINISTRADOR_CATALOGO: _CATALOGO,
+# Each role: the staff actions it may take (acciones.py, whose rows name their
+# permissions) and the other permissions it holds.
+ROLES = {
+    MESA_DE_PARTES: (("observar", "asignar"), ["view_solicitud"]),
+    EVALUADOR: (("tomar", "observar", "aprobar", "denegar"), ["view_solicitud", "view_certificado"]),
+    JEFE_DE_OFICINA: (
+        tuple(ACCIONES),
+        ["view_solicitud", "ver_supervision", "view_certificado",
+         "transparencia.view_reclamo", "transparencia.change_reclamo"],
+    ),
+    ADMINISTRADOR_CATALOGO: ((), _CATALOGO),
 }
 
-# Permission each staff action needs (app label "tramites").
-PERMISO_DE_ACCION = {
-    "tomar": "tramites.tomar_solicitud",
-    "asignar": "tramites.asignar_solicitud",
-    "observar": "tramites.observar_solicitud",
-    "aprobar": "tramites.aprobar_solicitud",
-    "denegar": "tramites.denegar_solicitud",
+# What the data migrations give each group ("codename" of this app, or "app.codename").
+PERMISOS = {
+    rol: [*otros, *(ACCIONES[accion].codename for accion in acciones)]
+    for rol, (acciones, otros) in ROLES.items()
 }
 
 

@@ -3,6 +3,8 @@ who may see what. Every object a citizen reaches is fetched here, scoped by
 owner (or by office, for staff): a guessed id is NoEncontrado (the views answer
 404), never someone else's data."""
 
+import re
+
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -11,6 +13,7 @@ from ciudadanos.selectors import personal_habilitado
 from egov.dominio import NoEncontrado
 from egov.texto import normalizar_busqueda
 
+from .acciones import ACCIONES, acciones_sobre
 from .declaraciones import campo_formulario, respuesta_inicial
 from .models import AccesoExpediente, Adjunto, Estado, Evento, Observacion, Solicitud, Tramite
 
@@ -40,6 +43,8 @@ def catalogo_version() -> str:
 
 
 def tramite_publico(*, slug: str) -> Tramite:
+    if not re.fullmatch(r"[-\w]{1,120}", slug or "", flags=re.ASCII):
+        raise NoEncontrado  # no slug looks like that (and PostgreSQL refuses some of it)
     tramite = (
         Tramite.objects.filter(slug=slug, activo=True)
         .select_related("oficina_recepcion", "oficina_resolucion")
@@ -52,11 +57,6 @@ def tramite_publico(*, slug: str) -> Tramite:
 
 
 # --- Access ------------------------------------------------------------------------------
-
-
-# Actions that decide the request: only the office that resolves it takes them
-# (the front desk receives everything, but decides nothing).
-ACCIONES_DE_RESOLUCION = {"tomar", "aprobar", "denegar"}
 
 
 def puede_gestionar(*, usuario, solicitud: Solicitud, accion: str | None = None) -> bool:
@@ -74,7 +74,10 @@ def _oficina_permitida(solicitud: Solicitud, accion: str | None, oficinas: set[i
     tramite = solicitud.tramite
     if tramite.oficina_resolucion_id in oficinas:
         return True
-    return accion not in ACCIONES_DE_RESOLUCION and tramite.oficina_recepcion_id in oficinas
+    # Deciding actions belong to the office that resolves (the front desk
+    # receives everything, but decides nothing).
+    decide = accion is not None and ACCIONES[accion].solo_resolucion
+    return not decide and tramite.oficina_recepcion_id in oficinas
 
 
 def puede_ver(*, usuario, solicitud: Solicitud) -> bool:
@@ -237,21 +240,19 @@ def solicitudes_de_personal(*, usuario) -> QuerySet:
     return consulta.filter(tramite_id__in=tramites)
 
 
-def acciones_disponibles(*, solicitud: Solicitud, usuario) -> list[str]:
-    """The staff actions this servant may take on this request now (what the
-    admin shows as buttons; the service checks the same again)."""
-    from .roles import PERMISO_DE_ACCION
-    from .services import TRANSICIONES
-
+def acciones_disponibles(*, solicitud: Solicitud, usuario, sobre: str = "solicitud") -> list[str]:
+    """The staff actions this servant may take on this request (or its
+    certificate) now: what the admin shows as buttons; the services check the
+    same again."""
     if not puede_gestionar(usuario=usuario, solicitud=solicitud):
         return []
     oficinas = None if usuario.is_superuser else set(oficinas_de(usuario))  # read once
     return [
-        accion
-        for accion, permiso in PERMISO_DE_ACCION.items()
-        if solicitud.estado in TRANSICIONES[accion].origen and usuario.has_perm(permiso)
-        and (oficinas is None or _oficina_permitida(solicitud, accion, oficinas))
-        and not (accion == "tomar" and solicitud.asignado_a_id == usuario.pk)
+        accion.nombre
+        for accion in acciones_sobre(sobre)
+        if solicitud.estado in accion.estados and usuario.has_perm(accion.permiso)
+        and (oficinas is None or _oficina_permitida(solicitud, accion.nombre, oficinas))
+        and not (accion.nombre == "tomar" and solicitud.asignado_a_id == usuario.pk)
     ]
 
 
@@ -273,60 +274,40 @@ def evaluadores_de(*, solicitud: Solicitud) -> QuerySet:
     )
 
 
-
-# --- Issued documents --------------------------------------------------------------------------
-
-
-def documento_accesible(*, usuario, expediente: str, tipo: str):
-    """A certificate or filing receipt its owner (or staff of the office) may
-    download, once issued; 404 for anyone else or while pending."""
-    from .models import CargoPresentacion, Certificado, EstadoDocumento
-
-    modelo = {"certificado": Certificado, "cargo": CargoPresentacion}.get(tipo)
-    if modelo is None or not (usuario and usuario.is_authenticated):
-        raise NoEncontrado
-    documento = (
-        modelo.objects.filter(solicitud__expediente=expediente, estado=EstadoDocumento.EMITIDO)
-        .select_related("solicitud__tramite")
-        .first()
-    )
-    if documento is None or not puede_ver(usuario=usuario, solicitud=documento.solicitud):
-        raise NoEncontrado
-    return documento
+# --- Supervision ----------------------------------------------------------------------------------
 
 
-def certificado_por_codigo(*, codigo: str):
-    from .models import Certificado
+def supervision_datos(*, usuario) -> dict:
+    """Figures for a head of office, computed by aggregation in the database.
+    Decision time is the one stored with each decision
+    (plazos.Calendario.dias_para_decidir), as in the public figures."""
+    import datetime
 
-    if not codigo:
-        return None
-    return (
-        Certificado.objects.filter(codigo=codigo)
-        .select_related("solicitud__tramite__oficina_resolucion")
-        .first()
-    )
+    from django.db.models import Avg, Count
+    from django.utils import timezone
 
+    from .plazos import Calendario
 
-def enmascarar_nombre(nombre: str) -> str:
-    """'Ch'aska Quispe' -> 'Ch**** Qu****': enough to recognise, not to read."""
-    return " ".join(p[:2] + "*" * max(len(p) - 2, 1) for p in (nombre or "").split())
-
-
-def enmascarar_documento(numero: str) -> str:
-    numero = numero or ""
-    return "*" * max(len(numero) - 4, 0) + numero[-4:]
-
-
-def documento_por_huella(*, sha256: str):
-    """The issued certificate or receipt whose file has this SHA-256, if any."""
-    from .models import CargoPresentacion, Certificado, EstadoDocumento
-
-    for modelo in (Certificado, CargoPresentacion):
-        documento = (
-            modelo.objects.filter(sha256=sha256, estado=EstadoDocumento.EMITIDO)
-            .select_related("solicitud__tramite")
-            .first()
-        )
-        if documento is not None:
-            return documento
-    return None
+    hoy = timezone.localdate()
+    calendario = Calendario()
+    base = solicitudes_de_personal(usuario=usuario)
+    abiertas = base.filter(estado__in=(Estado.PRESENTADA, Estado.EN_EVALUACION))
+    vencidas = abiertas.filter(fecha_limite__lt=hoy)
+    en_cinco = calendario.sumar(hoy, 5)
+    por_estado = dict(base.values_list("estado").annotate(n=Count("id")).order_by())
+    decisiones = base.filter(
+        decidida_en__gte=timezone.now() - datetime.timedelta(days=30), dias_habiles_decision__isnull=False,
+    ).aggregate(n=Count("id"), promedio=Avg("dias_habiles_decision"))
+    return {
+        "por_estado": [(e.label, por_estado.get(e.value, 0)) for e in Estado if e != Estado.BORRADOR],
+        "vencidas_por_oficina": list(
+            vencidas.values("tramite__oficina_resolucion__nombre").annotate(n=Count("id")).order_by("-n")
+        ),
+        "vencidas_por_servidor": list(
+            vencidas.values("asignado_a__email").annotate(n=Count("id")).order_by("-n")
+        ),
+        "vencen_pronto": abiertas.filter(fecha_limite__gte=hoy, fecha_limite__lte=en_cinco).count(),
+        "hasta": en_cinco,
+        "promedio_dias": round(decisiones["promedio"], 1) if decisiones["promedio"] is not None else None,
+        "decididas_30": decisiones["n"],
+    }

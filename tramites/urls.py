@@ -2,26 +2,27 @@ from django.urls import path
 
 from egov import convertidores
 
-from . import views
+from .certificados import views as documentos
+from .views import catalogo, presentacion, seguimiento
 
 convertidores.registrar()
 
 app_name = "tramites"
 
 urlpatterns = [
-    path("tramites/", views.catalogo, name="catalogo"),
-    path("tramites/<slug:slug>/", views.detalle, name="detalle"),
-    path("tramites/<slug:slug>/solicitar/", views.iniciar, name="iniciar"),
-    path("tramites/<slug:slug>/solicitar/<uuid:uuid>/<slug:paso>/", views.paso, name="paso"),
-    path("borradores/<uuid:uuid>/", views.borrador, name="borrador"),
-    path("borradores/<uuid:uuid>/eliminar/", views.borrador_eliminar, name="borrador_eliminar"),
-    path("mis-tramites/", views.mis_tramites, name="mis_tramites"),
-    path("mis-tramites/<expediente:expediente>/", views.mi_solicitud, name="mi_solicitud"),
-    path("mis-tramites/<expediente:expediente>/confirmacion/", views.confirmacion, name="confirmacion"),
-    path("mis-tramites/<expediente:expediente>/subsanar/", views.subsanar, name="subsanar"),
-    path("mis-tramites/<expediente:expediente>/desistir/", views.desistir, name="desistir"),
-    path("documentos/<uuid:uuid>/", views.adjunto_descargar, name="adjunto"),
-    path("mis-tramites/<expediente:expediente>/<str:tipo>.pdf", views.documento_descargar, name="documento"),
-    path("verificar/", views.verificar, name="verificar"),
-    path("verificar/<str:codigo>/", views.verificar_codigo, name="verificar_codigo"),
+    path("tramites/", catalogo.catalogo, name="catalogo"),
+    path("tramites/<slug:slug>/", catalogo.detalle, name="detalle"),
+    path("tramites/<slug:slug>/solicitar/", presentacion.iniciar, name="iniciar"),
+    path("tramites/<slug:slug>/solicitar/<uuid:uuid>/<slug:paso>/", presentacion.paso, name="paso"),
+    path("borradores/<uuid:uuid>/", presentacion.borrador, name="borrador"),
+    path("borradores/<uuid:uuid>/eliminar/", presentacion.borrador_eliminar, name="borrador_eliminar"),
+    path("mis-tramites/", seguimiento.mis_tramites, name="mis_tramites"),
+    path("mis-tramites/<expediente:expediente>/", seguimiento.mi_solicitud, name="mi_solicitud"),
+    path("mis-tramites/<expediente:expediente>/confirmacion/", seguimiento.confirmacion, name="confirmacion"),
+    path("mis-tramites/<expediente:expediente>/subsanar/", seguimiento.subsanar, name="subsanar"),
+    path("mis-tramites/<expediente:expediente>/desistir/", seguimiento.desistir, name="desistir"),
+    path("documentos/<uuid:uuid>/", seguimiento.adjunto_descargar, name="adjunto"),
+    path("mis-tramites/<expediente:expediente>/<str:tipo>.pdf", documentos.documento_descargar, name="documento"),
+    path("verificar/", documentos.verificar, name="verificar"),
+    path("verificar/<str:codigo>/", documentos.verificar_codigo, name="verificar_codigo"),
 ]

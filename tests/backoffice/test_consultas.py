@@ -83,4 +83,5 @@ def test_la_ficha_no_crece_con_los_datos(catalogo, admin_de, django_assert_num_q
     with django_assert_num_queries(pocas):
         respuesta = cliente.get(url_cambio(solicitud))
     assert respuesta.status_code == 200
-    assert len(respuesta.context["evaluadores"]) >= 9
+    formularios = {accion.nombre: form for accion, form in respuesta.context["acciones"]}
+    assert len(formularios["asignar"].fields["asignado"].queryset) >= 9

@@ -153,13 +153,16 @@ def bloqueo_lento(monkeypatch):
     waits on the lock (and then reads the row as the first one left it)."""
     import time
 
-    original = services.ciudadano_invalidar
+    from tramites import transiciones
+
+    original = transiciones.ciudadano_invalidar
 
     def lento(usuario_id):
         original(usuario_id)
         time.sleep(0.3)
 
-    monkeypatch.setattr(services, "ciudadano_invalidar", lento)
+    # Called by transiciones.bloquear right after it takes the row lock.
+    monkeypatch.setattr(transiciones, "ciudadano_invalidar", lento)
 
 
 @pytest.mark.postgres

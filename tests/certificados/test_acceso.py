@@ -234,18 +234,18 @@ def test_un_certificado_revocado_lo_dice_con_el_motivo(emitida, ciudadano, clien
     for servidor in (servidor_de("SGPV", EVALUADOR), servidor_de("SGRC", JEFE_DE_OFICINA),
                      servidor_de("MPA", MESA_DE_PARTES)):
         with pytest.raises(services.TransicionNoPermitida):
-            services.certificado_revocar(certificado=certificado, usuario=servidor, motivo=motivo)
+            services.certificado_revocar(certificado=certificado, servidor=servidor, motivo=motivo)
     jefe = servidor_de("SGPV", JEFE_DE_OFICINA)
     with pytest.raises(services.TransicionNoPermitida):
-        services.certificado_revocar(certificado=certificado, usuario=jefe, motivo="  ")
+        services.certificado_revocar(certificado=certificado, servidor=jefe, motivo="  ")
     certificado.refresh_from_db()
     assert not certificado.revocado
     assert "Documento válido" in texto(client.get(f"/verificar/{CODIGO}/"))
 
     mailoutbox.clear()
     with al_confirmar():
-        services.certificado_revocar(certificado=certificado, usuario=jefe, motivo=motivo)
-        services.certificado_revocar(certificado=certificado, usuario=jefe, motivo="otra vez")  # no-op
+        services.certificado_revocar(certificado=certificado, servidor=jefe, motivo=motivo)
+        services.certificado_revocar(certificado=certificado, servidor=jefe, motivo="otra vez")  # no-op
     certificado.refresh_from_db()
     assert certificado.revocado and certificado.revocado_por == jefe
     assert certificado.motivo_revocacion == motivo

@@ -7,6 +7,8 @@ import pytest
 import time_machine
 
 from ciudadanos.models import Notificacion
+from egov import tasks as egov_tasks
+from egov.documentos import documentos_pendientes_reencolar
 from egov.models import EnvioUnico
 from tramites import services, tasks
 from tramites.models import (
@@ -70,7 +72,7 @@ def test_emitir_dos_veces_deja_un_certificado_con_los_mismos_bytes(catalogo, ciu
     # Again through the service, and as the task a retry or a duplicate message would run.
     with al_confirmar():
         assert services.certificado_emitir(certificado_id=certificado.pk) == "omitido"
-        assert tasks.certificado_emitir.apply(kwargs={"certificado_id": certificado.pk}).get() == "omitido"
+        assert tasks.certificado_emitir.apply(kwargs={"documento_id": certificado.pk}).get() == "omitido"
 
     certificado.refresh_from_db()
     assert certificado.estado == EstadoDocumento.EMITIDO
@@ -126,22 +128,22 @@ def test_el_barrido_reencola_solo_lo_pendiente_y_dos_pasadas_no_duplican(
 
     # Younger than the configured minutes: left alone (its task may still be in the queue).
     with al_confirmar():
-        assert services.documentos_pendientes_reencolar() == {"certificado": 0, "cargopresentacion": 0}
+        assert documentos_pendientes_reencolar() == {"certificado": 0, "cargopresentacion": 0}
     assert publicadas == []
 
     with al_confirmar():
-        assert services.documentos_pendientes_reencolar(minutos=0) == {"certificado": 1, "cargopresentacion": 1}
+        assert documentos_pendientes_reencolar(minutos=0) == {"certificado": 1, "cargopresentacion": 1}
     documentos = [(n, k) for n, k in publicadas if n.startswith("tramites.")]
     assert sorted(documentos) == sorted([
-        ("tramites.tasks.certificado_emitir", {"certificado_id": certificado_de(pendiente).pk}),
-        ("tramites.tasks.cargo_emitir", {"cargo_id": Solicitud.objects.get(pk=pendiente.pk).cargo.pk}),
+        ("tramites.tasks.certificado_emitir", {"documento_id": certificado_de(pendiente).pk}),
+        ("tramites.tasks.cargo_emitir", {"documento_id": Solicitud.objects.get(pk=pendiente.pk).cargo.pk}),
     ])
     assert certificado_de(pendiente).estado == EstadoDocumento.EMITIDO
 
     publicadas.clear()
     with al_confirmar():
-        assert services.documentos_pendientes_reencolar(minutos=0) == {"certificado": 0, "cargopresentacion": 0}
-        assert tasks.documentos_pendientes_reencolar.apply().get() == {"certificado": 0, "cargopresentacion": 0}
+        assert documentos_pendientes_reencolar(minutos=0) == {"certificado": 0, "cargopresentacion": 0}
+        assert egov_tasks.documentos_pendientes_reencolar.apply().get() == {"certificado": 0, "cargopresentacion": 0}
     assert publicadas == []
     assert len(archivos_bajo("documentos/certificados")) == 2
     assert len(archivos_bajo("documentos/cargos")) == 2
@@ -222,9 +224,14 @@ def test_un_fallo_despues_de_guardar_el_pdf_no_deja_archivos_huerfanos(catalogo,
     def falla(*args, **kwargs):
         raise RuntimeError("la base de datos se cayó")
 
+    # What issuing does after storing the PDF fails: the citizen's notice (the
+    # certificate) and the refresh of their pages (the receipt).
+    from ciudadanos import services as ciudadanos_services
+    from tramites import cache
+
     with monkeypatch.context() as parche:
-        parche.setattr(services, "_notificar", falla)
-        parche.setattr(services, "ciudadano_invalidar", falla)
+        parche.setattr(ciudadanos_services, "aviso_depositar", falla)
+        parche.setattr(cache, "ciudadano_invalidar", falla)
         with pytest.raises(RuntimeError):
             services.certificado_emitir(certificado_id=certificado.pk)
         with pytest.raises(RuntimeError):

@@ -13,6 +13,7 @@ from unittest import mock
 
 import pytest
 import segno
+from django.conf import settings
 from pypdf import PdfReader
 
 from egov import pdf as documentos
@@ -36,6 +37,11 @@ from .conftest import (
 )
 
 MM = 72 / 25.4
+
+
+def url_de(certificado):
+    """Where the certificate's QR code leads: its public verification page."""
+    return settings.SITE_URL + certificado.get_absolute_url()
 
 
 def leer(documento) -> bytes:
@@ -88,7 +94,7 @@ def test_un_certificado_real_por_cada_tramite_del_catalogo(
     assert certificado.codigo_legible in texto
     assert tramite.oficina_resolucion.nombre in corrido
     assert "APROBADA" in texto
-    url = services.url_verificacion(certificado.codigo)
+    url = url_de(certificado)
     assert url == f"http://testserver/verificar/{certificado.codigo}/"
     assert url in sin_espacios(texto)
 
@@ -127,7 +133,7 @@ def test_el_qr_es_el_svg_de_la_url_de_verificacion(catalogo, ciudadano, al_confi
 
     monkeypatch.setattr(documentos, "render_to_string", guardar)
     services.certificado_emitir(certificado_id=certificado.pk)
-    url = services.url_verificacion(certificado.codigo)
+    url = url_de(certificado)
     esperado = segno.make(url, error="m").svg_inline(scale=3, border=2, dark="#000")
     assert esperado in html["pdf/certificado.html"]
     assert "<img" not in html["pdf/certificado.html"]
@@ -152,7 +158,7 @@ def test_silencio_positivo_emite_la_constancia(catalogo, ciudadano, al_confirmar
     assert "artículo 199" in corrido
     assert NOMBRE_COMPLETO in corrido
     assert firma_validar(pdf).bottom_line
-    assert qr_leer(pdf) == [services.url_verificacion(certificado.codigo)]
+    assert qr_leer(pdf) == [url_de(certificado)]
     assert avisos_weasyprint() == []
 
 
@@ -202,7 +208,7 @@ def test_una_resolucion_de_5000_caracteres_y_una_palabra_de_60_no_desbordan(
         for caracter, izquierda, abajo, derecha, arriba in cajas:
             assert 15 * MM <= izquierda and derecha <= ancho - 15 * MM, (caracter, izquierda, derecha)
             assert 0 <= abajo and arriba <= alto, (caracter, abajo, arriba)
-    assert qr_leer(pdf) == [services.url_verificacion(certificado.codigo)]
+    assert qr_leer(pdf) == [url_de(certificado)]
     assert firma_validar(pdf).bottom_line
     assert avisos_weasyprint() == []
 

@@ -14,6 +14,7 @@ from django.core.files.storage import FileSystemStorage
 from django.test import Client
 
 from ciudadanos.models import Notificacion
+from egov.documentos import documentos_pendientes_reencolar
 from tramites import services
 from tramites.models import CargoPresentacion, EstadoDocumento, Evento, TipoEvento
 from tramites.roles import JEFE_DE_OFICINA
@@ -76,7 +77,7 @@ def fresco(documento):
 def barrer(al_confirmar):
     """One beat tick of the sweeper; what it enqueues runs (eagerly) after the commit."""
     with al_confirmar():
-        return services.documentos_pendientes_reencolar()
+        return documentos_pendientes_reencolar()
 
 
 def minutos_desde(inicio, momento) -> int:

@@ -29,7 +29,7 @@ from tests.procesos import (
     plantilla_renderizada,
     puerto_libre,
 )
-from tramites.views import VERIFICAR_POR_MINUTO
+from tramites.certificados.views import VERIFICAR_POR_MINUTO
 
 RAIZ = Path(__file__).resolve().parents[2]
 COMPOSE = RAIZ / "docker-compose.yml"

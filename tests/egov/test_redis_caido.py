@@ -18,6 +18,7 @@ from django.conf import settings
 
 from ciudadanos import services as ciudadanos_services
 from ciudadanos.models import Notificacion
+from egov.documentos import documentos_pendientes_reencolar
 from tests import factories
 from tests.certificados.conftest import (
     INFORMACION,
@@ -28,7 +29,6 @@ from tests.certificados.conftest import (
     servidor_de,
 )
 from tests.procesos import Gunicorn, Visitante, clave_de_produccion, entorno_produccion
-from tramites import services
 from tramites.models import CargoPresentacion, Certificado, Estado, EstadoDocumento, Solicitud
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -119,7 +119,7 @@ def test_redis_se_cae_y_vuelve_sin_perder_ni_duplicar_nada(catalogo, redis_propi
             # --- Redis is back, empty (it kept nothing), with a worker; beat's sweepers run.
             redis_propio.arrancar()
             segundo = worker(redis_propio.url).listo()
-            services.documentos_pendientes_reencolar(minutos=0)
+            documentos_pendientes_reencolar(minutos=0)
             ciudadanos_services.alertas_pendientes_reencolar(minutos=0)
             assert esperar(
                 lambda: Certificado.objects.filter(estado=EstadoDocumento.EMITIDO).count() == 2, 90

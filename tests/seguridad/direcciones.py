@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern, RoutePattern
 
 from tests.seguridad.conftest import Mundo, Objeto
-from tramites.roles import PERMISO_DE_ACCION
+from tramites.acciones import acciones_sobre
 
 
 @dataclasses.dataclass(frozen=True)
@@ -193,7 +193,7 @@ def rellenos(patron: Patron, mundo: Mundo) -> list[Relleno]:
         ],
         "ruta:admin/<url>": [Relleno({"url": "no-existe/"}, GLOBAL)],
         "admin:tramites_solicitud_accion": [
-            Relleno({"pk": o["pendiente"].pk, "accion": accion}, o["pendiente"]) for accion in PERMISO_DE_ACCION
+            Relleno({"pk": o["pendiente"].pk, "accion": accion}, o["pendiente"]) for accion in (a.nombre for a in acciones_sobre("solicitud"))
         ],
         "admin:tramites_certificado_revocar": [Relleno({"pk": o["certificado"].pk}, o["certificado"])],
         "admin:auth_user_password_change": [Relleno({"id": o["ciudadana_a"].pk}, o["ciudadana_a"])],

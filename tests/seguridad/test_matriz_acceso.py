@@ -28,8 +28,7 @@ from django.contrib import admin
 
 from tests.seguridad.conftest import ACTORES, RECLAMANTE_X, Actor, Mundo, Objeto
 from tests.seguridad.direcciones import Relleno, patrones, pedir, rellenos
-from tramites.roles import PERMISO_DE_ACCION
-from tramites.selectors import ACCIONES_DE_RESOLUCION
+from tramites.acciones import ACCIONES
 
 pytestmark = pytest.mark.django_db
 
@@ -65,10 +64,10 @@ def permiso(*codigos: str) -> Regla:
 
 def _permiso_de_la_accion(actor: Actor, relleno: Relleno) -> bool:
     accion = relleno.valores["accion"]
-    if not actor.tiene_permiso(PERMISO_DE_ACCION[accion]) or not actor.en_alcance(relleno.objeto):
+    if not actor.tiene_permiso(ACCIONES[accion].permiso) or not actor.en_alcance(relleno.objeto):
         return False
     # Deciding actions belong to the resolving office only (the front desk decides nothing).
-    return actor.superusuario or accion not in ACCIONES_DE_RESOLUCION or relleno.objeto.resuelve in actor.oficinas
+    return actor.superusuario or not ACCIONES[accion].solo_resolucion or relleno.objeto.resuelve in actor.oficinas
 
 
 PUBLICO = Regla("público", lambda a, r: True)

@@ -16,7 +16,7 @@ from django.test import RequestFactory
 from tests import factories
 from tests.tramites.conftest import DOMICILIO, INFORMACION, LICENCIA, Pagina, presentar
 from tramites import services
-from tramites.admin import TramiteAdmin
+from tramites.admin.catalogo import TramiteAdmin
 from tramites.models import CampoTramite, Oficina, Tramite
 
 pytestmark = pytest.mark.django_db

@@ -667,7 +667,10 @@ def test_un_error_al_presentar_no_deja_evento_ni_correo_ni_gasta_numero(
     def falla(*args, **kwargs):
         raise RuntimeError("se cayó el disco")
 
-    monkeypatch.setattr(services, "_solicitante", falla)
+    # The casilla fails while the filing is being recorded (the number is taken by then).
+    from ciudadanos import services as ciudadanos_services
+
+    monkeypatch.setattr(ciudadanos_services, "aviso_depositar", falla)
     with al_confirmar(), pytest.raises(RuntimeError):
         services.solicitud_presentar(solicitud=borrador, ciudadano=ciudadano, declaracion_jurada=True)
     borrador.refresh_from_db()

@@ -1,0 +1,345 @@
+"""The inbox of the back office: an office's requests ordered by urgency,
+each one's page with only the actions the servant may take now (dispatched
+through the one table of staff actions, acciones.py), the access record of
+every opening, and the head of office's supervision page."""
+
+import csv
+import datetime
+
+from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import F, Prefetch
+from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from egov.admin import FiltroCerrado, SoloLecturaAdmin
+
+from .. import selectors, services
+from ..acciones import ACCIONES
+from ..certificados.admin import avisos_documentos
+from ..declaraciones import respuesta_mostrar
+from ..models import (
+    ESTADOS_ABIERTOS,
+    AccesoExpediente,
+    Adjunto,
+    Estado,
+    Evento,
+    Observacion,
+    Oficina,
+    Solicitud,
+)
+from ..plazos import Calendario
+from ..services import DIAS_PARA_SUBSANAR
+from ..transiciones import TransicionNoPermitida
+from .formularios import formulario_de
+
+
+class PaginadorAcotado(Paginator):
+    """Counts at most LIMITE rows: on a table of millions the admin does not
+    pay for a full COUNT(*) just to draw page links."""
+
+    LIMITE = 10_000
+
+    @cached_property
+    def count(self):
+        # Without the ordering: any LIMITE+1 rows will do, read from the index.
+        return self.object_list.order_by()[: self.LIMITE + 1].count()
+
+
+class EstadoFilter(FiltroCerrado):
+    title = gettext_lazy("estado")
+    parameter_name = "estado"
+
+    def lookups(self, request, model_admin):
+        return [("abiertas", _("Abiertas (por atender)"))] + [
+            (e.value, e.label) for e in Estado if e != Estado.BORRADOR
+        ] + [("todas", _("Todas"))]
+
+    def value(self):
+        return super().value() or "abiertas"
+
+    def choices(self, changelist):
+        for valor, titulo in self.lookup_choices:
+            yield {
+                "selected": self.value() == valor,
+                "query_string": changelist.get_query_string({self.parameter_name: valor}),
+                "display": titulo,
+            }
+
+    def queryset(self, request, queryset):
+        valor = self.value()
+        if valor == "abiertas":
+            return queryset.filter(estado__in=ESTADOS_ABIERTOS)
+        if valor == "todas":
+            return queryset
+        return queryset.filter(estado=valor)
+
+
+class VencimientoFilter(FiltroCerrado):
+    title = gettext_lazy("plazo")
+    parameter_name = "plazo"
+
+    def lookups(self, request, model_admin):
+        return [("vencidos", _("Vencidos")), ("semana", _("Vencen esta semana"))]
+
+    def queryset(self, request, queryset):
+        hoy = timezone.localdate()
+        abiertas = queryset.filter(estado__in=(Estado.PRESENTADA, Estado.EN_EVALUACION))
+        if self.value() == "vencidos":
+            return abiertas.filter(fecha_limite__lt=hoy)
+        if self.value() == "semana":
+            domingo = hoy + datetime.timedelta(days=6 - hoy.weekday())
+            return abiertas.filter(fecha_limite__gte=hoy, fecha_limite__lte=domingo)
+        return queryset
+
+
+class AsignacionFilter(FiltroCerrado):
+    title = gettext_lazy("asignación")
+    parameter_name = "asignacion"
+
+    def lookups(self, request, model_admin):
+        return [("mias", _("Asignados a mí")), ("libres", _("Sin asignar"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "mias":
+            return queryset.filter(asignado_a=request.user)
+        if self.value() == "libres":
+            return queryset.filter(asignado_a__isnull=True)
+        return queryset
+
+
+class OficinaFilter(FiltroCerrado):
+    title = gettext_lazy("oficina que resuelve")
+    parameter_name = "oficina"
+
+    def lookups(self, request, model_admin):
+        oficinas = Oficina.objects.all() if request.user.is_superuser else request.user.oficinas.all()
+        return [(str(o.pk), o.nombre) for o in oficinas.order_by("nombre")]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(tramite__oficina_resolucion_id=int(self.value()))
+        return queryset
+
+
+@admin.register(Solicitud)
+class SolicitudAdmin(SoloLecturaAdmin):
+    list_display = ("expediente", "tramite_nombre", "ciudadano_nombre", "estado_texto",
+                    "presentada_en", "plazo", "asignado_a")
+    list_display_links = ("expediente",)
+    list_filter = (EstadoFilter, VencimientoFilter, AsignacionFilter, OficinaFilter, "tramite")
+    search_fields = ("=expediente", "=ciudadano__perfil__numero_documento",
+                     "ciudadano__perfil__apellido_paterno", "ciudadano__perfil__nombres")
+    list_select_related = ("tramite", "asignado_a")
+    list_per_page = 50
+    show_full_result_count = False
+    paginator = PaginadorAcotado
+    actions = ("asignarme", "exportar_csv")
+    change_form_template = "admin/tramites/solicitud/change_form.html"
+    view_on_site = False
+    change_list_template = "admin/tramites/solicitud/change_list.html"
+
+    class Media:
+        css = {"all": ("css/admin-portal.css",)}
+    fields = ()
+
+    # -- scope and permissions --
+
+    def get_queryset(self, request):
+        return selectors.solicitudes_de_personal(usuario=request.user).select_related(
+            "tramite", "asignado_a"
+        )
+
+    def get_ordering(self, request):
+        # Most urgent first: the nearest due date, requests without one last.
+        return (F("fecha_limite").asc(nulls_last=True), "id")
+
+    def changelist_view(self, request, extra_context=None):
+        contexto = {"documentos_con_fallas": avisos_documentos(request.user), **(extra_context or {})}
+        return super().changelist_view(request, extra_context=contexto)
+
+    def get_changelist(self, request, **kwargs):
+        self._calendario = Calendario()
+        self._hoy = timezone.localdate()
+        return ChangeList
+
+    # -- columns --
+
+    @admin.display(description=gettext_lazy("trámite"), ordering="tramite__nombre")
+    def tramite_nombre(self, obj):
+        return obj.tramite.nombre
+
+    @admin.display(description=gettext_lazy("ciudadano"))
+    def ciudadano_nombre(self, obj):
+        datos = obj.solicitante or {}
+        return f"{datos.get('nombre_completo', '—')} ({datos.get('numero_documento', '')})"
+
+    @admin.display(description=gettext_lazy("estado"), ordering="estado")
+    def estado_texto(self, obj):
+        return obj.get_estado_display()
+
+    @admin.display(description=gettext_lazy("plazo"), ordering="fecha_limite")
+    def plazo(self, obj):
+        return plazo_descripcion(obj, getattr(self, "_calendario", None) or Calendario(),
+                                 getattr(self, "_hoy", None) or timezone.localdate())
+
+    # -- actions --
+
+    @admin.action(description=gettext_lazy("Asignármelas (tomar para evaluar)"))
+    def asignarme(self, request, queryset):
+        tomadas, errores = 0, []
+        for solicitud in queryset:
+            try:
+                services.solicitud_tomar(solicitud=solicitud, servidor=request.user)
+                tomadas += 1
+            except TransicionNoPermitida as error:
+                errores.append(f"{solicitud.expediente}: {error}")
+        if tomadas:
+            self.message_user(request, _("Tomaste %d solicitudes.") % tomadas, messages.SUCCESS)
+        for error in errores:
+            self.message_user(request, error, messages.WARNING)
+
+    @admin.action(description=gettext_lazy("Exportar a CSV (sin datos personales)"))
+    def exportar_csv(self, request, queryset):
+        calendario, hoy = Calendario(), timezone.localdate()
+
+        class Eco:
+            def write(self, valor):
+                return valor
+
+        escritor = csv.writer(Eco())
+
+        def filas():
+            yield escritor.writerow(["expediente", "tramite", "oficina", "estado", "presentada_en",
+                                     "fecha_limite", "plazo", "asignado_a"])
+            for s in queryset.select_related("tramite__oficina_resolucion", "asignado_a").iterator(2000):
+                yield escritor.writerow([
+                    s.expediente, s.tramite.nombre, s.tramite.oficina_resolucion.nombre,
+                    s.get_estado_display(),
+                    timezone.localtime(s.presentada_en).strftime("%Y-%m-%d %H:%M") if s.presentada_en else "",
+                    s.fecha_limite.isoformat() if s.fecha_limite else "",
+                    plazo_texto(s, calendario, hoy), s.asignado_a.email if s.asignado_a else "",
+                ])
+
+        respuesta = StreamingHttpResponse(filas(), content_type="text/csv; charset=utf-8")
+        respuesta["Content-Disposition"] = f'attachment; filename="solicitudes-{hoy.isoformat()}.csv"'
+        return respuesta
+
+    # -- change page --
+
+    def get_urls(self):
+        propias = [
+            path("supervision/", self.admin_site.admin_view(self.supervision), name="tramites_supervision"),
+            path("<int:pk>/accion/<str:accion>/", self.admin_site.admin_view(self.accion),
+                 name="tramites_solicitud_accion"),
+        ]
+        return propias + super().get_urls()
+
+    def consulta_del_objeto(self, request):
+        return (
+            self.get_queryset(request)
+            .select_related("tramite__oficina_resolucion", "tramite__oficina_recepcion")
+            .prefetch_related(
+                "tramite__campos",
+                Prefetch("adjuntos", queryset=Adjunto.objects.select_related("requerido")),
+                Prefetch("eventos", queryset=Evento.objects.select_related("actor")),
+                Prefetch("observaciones", queryset=Observacion.objects.all()),
+            )
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        solicitud = self.get_object(request, object_id)
+        # Checked before recording the access: a servant refused the page did not open it.
+        if not self.has_view_or_change_permission(request, solicitud):
+            raise PermissionDenied
+        if request.method == "GET":
+            services.acceso_registrar(solicitud=solicitud, usuario=request.user)
+        acciones = [
+            (ACCIONES[nombre], formulario_de(ACCIONES[nombre], solicitud=solicitud))
+            for nombre in selectors.acciones_disponibles(solicitud=solicitud, usuario=request.user)
+        ]
+        contexto = {
+            "solicitud": solicitud,
+            "respuestas": [
+                (c, respuesta_mostrar(c, solicitud.respuestas.get(c.nombre, "")))
+                for c in solicitud.tramite.campos.all()
+            ],
+            "plazo_texto": plazo_descripcion(solicitud, Calendario(), timezone.localdate()),
+            "acciones": acciones,
+            "accesos": AccesoExpediente.objects.filter(solicitud=solicitud).select_related("usuario")[:20],
+            **(extra_context or {}),
+        }
+        return super().change_view(request, object_id, form_url, extra_context=contexto)
+
+    def accion(self, request, pk, accion):
+        if request.method != "POST":
+            return HttpResponseRedirect(reverse("admin:tramites_solicitud_change", args=[pk]))
+        solicitud = self.get_queryset(request).filter(pk=pk).first()
+        definicion = ACCIONES.get(accion)
+        if solicitud is None or definicion is None or definicion.sobre != "solicitud":
+            raise Http404
+        form = formulario_de(definicion, solicitud=solicitud, data=request.POST)
+        if form is not None and not form.is_valid():
+            errores = "; ".join(e for lista in form.errors.values() for e in lista)
+            return _volver_con(request, pk, errores, messages.ERROR)
+        try:
+            import_string(definicion.servicio)(
+                solicitud=solicitud, servidor=request.user, **(form.cleaned_data if form else {})
+            )
+        except TransicionNoPermitida as error:
+            return _volver_con(request, pk, str(error), messages.ERROR)
+        texto = definicion.exito % {"exp": solicitud.expediente, "dias": DIAS_PARA_SUBSANAR}
+        return _volver_con(request, pk, texto, messages.SUCCESS)
+
+    # -- supervision --
+
+    def supervision(self, request):
+        if not request.user.has_perm("tramites.ver_supervision"):
+            raise PermissionDenied
+        contexto = {
+            **self.admin_site.each_context(request),
+            "title": _("Supervisión"),
+            "opts": self.model._meta,
+            **selectors.supervision_datos(usuario=request.user),
+        }
+        return TemplateResponse(request, "admin/tramites/supervision.html", contexto)
+
+def _volver_con(request, pk, mensaje, nivel):
+    messages.add_message(request, nivel, mensaje)
+    return HttpResponseRedirect(reverse("admin:tramites_solicitud_change", args=[pk]))
+
+
+def plazo_texto(solicitud, calendario, hoy) -> str:
+    if solicitud.estado not in (Estado.PRESENTADA, Estado.EN_EVALUACION) or not solicitud.fecha_limite:
+        if solicitud.estado == Estado.OBSERVADA:
+            return _("Detenido (observada)")
+        return "—"
+    if solicitud.fecha_limite < hoy:
+        dias = calendario.entre(solicitud.fecha_limite, hoy)
+        return _("VENCIDO hace %(n)s días hábiles") % {"n": dias} if dias != 1 else _("VENCIDO hace 1 día hábil")
+    dias = calendario.entre(hoy, solicitud.fecha_limite)
+    if dias == 0:
+        return _("Vence hoy")
+    return _("Quedan %(n)s días hábiles") % {"n": dias} if dias != 1 else _("Queda 1 día hábil")
+
+
+def plazo_descripcion(solicitud, calendario, hoy):
+    """Due date and business days left; overdue and due-soon are marked with a
+    word and a symbol, not only a colour."""
+    texto = plazo_texto(solicitud, calendario, hoy)
+    fecha = solicitud.fecha_limite.strftime("%d/%m/%Y") if solicitud.fecha_limite else ""
+    if texto.startswith(_("VENCIDO")):
+        return format_html('<strong class="plazo plazo--vencido">⚠ {} · {}</strong>', fecha, texto)
+    abierta = solicitud.estado in (Estado.PRESENTADA, Estado.EN_EVALUACION) and solicitud.fecha_limite
+    if abierta and calendario.entre(hoy, solicitud.fecha_limite) <= 2:
+        return format_html('<strong class="plazo plazo--pronto">⏰ {} · {}</strong>', fecha, texto)
+    return format_html("{} {}", fecha, f"· {texto}" if fecha else texto)

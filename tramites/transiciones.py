@@ -1,0 +1,218 @@
+"""
+The state machine of a request. One function changes the state
+(`transicionar`, on a row the caller locked with `bloquear`): it checks the
+transition is allowed for the actor, writes the state and an event, tells the
+citizen, and runs the transition's declared effects. Every event, state
+change or not (a certificate issued, a revocation, a silencio negativo, a
+notice read), is written by `evento_registrar`. Nothing else writes
+Solicitud.estado.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ciudadanos import services as ciudadanos_services
+from egov.dominio import AccionNoPermitida
+
+from . import selectors
+from .acciones import ACCIONES
+from .cache import ciudadano_invalidar
+from .models import Estado, Evento, Solicitud, TipoEvento
+from .plazos import Calendario
+
+
+class TransicionNoPermitida(AccionNoPermitida):
+    """The action is not possible now, or not for this person. The message is
+    meant for the person who tried."""
+
+
+def hoy_en_lima() -> datetime.date:
+    return timezone.localdate()
+
+
+# --- Effects: what a transition does besides changing the state -----------------------------------
+
+
+def decision_medir(solicitud: Solicitud, accion: str, actor, nota: str) -> None:
+    """Decision time in business days, without the days the clock was stopped
+    for observations, and whether it came within the legal deadline."""
+    por_silencio = accion == "silencio_positivo"
+    solicitud.decidida_en = timezone.now()
+    solicitud.por_silencio = por_silencio
+    if solicitud.presentada_en:
+        calendario = Calendario()
+        solicitud.dias_habiles_decision = calendario.dias_para_decidir(solicitud)
+        decidida = timezone.localtime(solicitud.decidida_en).date()
+        solicitud.dentro_de_plazo = not por_silencio and (
+            solicitud.fecha_limite is None or decidida <= solicitud.fecha_limite
+        )
+    solicitud.save(update_fields=["decidida_en", "por_silencio", "dias_habiles_decision", "dentro_de_plazo",
+                                  "actualizado_en"])
+
+
+def certificado_emitir(solicitud: Solicitud, accion: str, actor, nota: str) -> None:
+    from .certificados.services import certificado_preparar
+
+    certificado_preparar(solicitud=solicitud, por_silencio=accion == "silencio_positivo", actor=actor, nota=nota)
+
+
+def cargo_emitir(solicitud: Solicitud, accion: str, actor, nota: str) -> None:
+    from .certificados.services import cargo_preparar
+
+    cargo_preparar(solicitud=solicitud)
+
+
+# --- The table ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Transicion:
+    origen: frozenset
+    destino: str
+    evento: str
+    quien: str  # "ciudadano", "personal" (see acciones.py) or "sistema"
+    efectos: tuple[Callable, ...] = ()
+
+
+def _del_personal(accion: str, destino: str, evento: str, efectos=()) -> Transicion:
+    """A staff action's transition: its states come from the action table."""
+    return Transicion(ACCIONES[accion].estados, destino, evento, "personal", efectos)
+
+
+TRANSICIONES = {
+    "presentar": Transicion(
+        frozenset({Estado.BORRADOR}), Estado.PRESENTADA, TipoEvento.PRESENTADA, "ciudadano", (cargo_emitir,),
+    ),
+    "aprobar_automatica": Transicion(
+        frozenset({Estado.PRESENTADA}), Estado.APROBADA, TipoEvento.APROBACION_AUTOMATICA, "sistema",
+        (decision_medir, certificado_emitir),
+    ),
+    "tomar": _del_personal("tomar", Estado.EN_EVALUACION, TipoEvento.TOMADA),
+    "asignar": _del_personal("asignar", Estado.EN_EVALUACION, TipoEvento.ASIGNADA),
+    "observar": _del_personal("observar", Estado.OBSERVADA, TipoEvento.OBSERVADA),
+    "subsanar": Transicion(
+        frozenset({Estado.OBSERVADA}), Estado.EN_EVALUACION, TipoEvento.SUBSANADA, "ciudadano"
+    ),
+    "aprobar": _del_personal("aprobar", Estado.APROBADA, TipoEvento.APROBADA, (decision_medir, certificado_emitir)),
+    "denegar": _del_personal("denegar", Estado.DENEGADA, TipoEvento.DENEGADA, (decision_medir,)),
+    "desistir": Transicion(
+        frozenset({Estado.PRESENTADA, Estado.EN_EVALUACION, Estado.OBSERVADA}), Estado.DESISTIDA,
+        TipoEvento.DESISTIDA, "ciudadano",
+    ),
+    "no_presentar": Transicion(
+        frozenset({Estado.OBSERVADA}), Estado.NO_PRESENTADA, TipoEvento.NO_PRESENTADA, "sistema"
+    ),
+    "silencio_positivo": Transicion(
+        frozenset({Estado.PRESENTADA, Estado.EN_EVALUACION}), Estado.APROBADA, TipoEvento.SILENCIO_POSITIVO,
+        "sistema", (decision_medir, certificado_emitir),
+    ),
+}
+
+
+# --- The one path -----------------------------------------------------------------------------------
+
+
+def bloquear(solicitud_id: int) -> Solicitud:
+    """Locks the request for a write; its citizen's cached pages are refreshed
+    once the write commits."""
+    solicitud = (
+        Solicitud.objects.select_for_update(of=("self",))
+        .select_related("tramite", "ciudadano")
+        .get(pk=solicitud_id)
+    )
+    ciudadano_invalidar(solicitud.ciudadano_id)
+    return solicitud
+
+
+def autorizar(solicitud: Solicitud, accion: str, actor) -> None:
+    transicion = TRANSICIONES[accion]
+    if transicion.quien == "ciudadano":
+        permitido = actor is not None and actor.pk == solicitud.ciudadano_id
+    elif transicion.quien == "personal":
+        # Staff of the procedure's office, with the role that allows this action.
+        permitido = (
+            actor is not None
+            and selectors.puede_gestionar(usuario=actor, solicitud=solicitud, accion=accion)
+            and actor.has_perm(ACCIONES[accion].permiso)
+        )
+    else:
+        permitido = actor is None
+    if not permitido:
+        raise TransicionNoPermitida(_("No tienes permiso para hacer esto con esta solicitud."))
+
+
+def transicionar(solicitud: Solicitud, accion: str, actor, nota: str = "") -> Evento:
+    """Applies an action to a request already locked by the caller."""
+    transicion = TRANSICIONES[accion]
+    autorizar(solicitud, accion, actor)
+    if solicitud.estado not in transicion.origen:
+        raise TransicionNoPermitida(
+            _("No se puede hacer esto: la solicitud está «%(estado)s».")
+            % {"estado": solicitud.get_estado_display()}
+        )
+    anterior = solicitud.estado
+    solicitud.estado = transicion.destino
+    solicitud.save()
+    evento = evento_registrar(solicitud, transicion.evento, actor=actor, nota=nota, estado_anterior=anterior)
+    for efecto in transicion.efectos:
+        efecto(solicitud, accion, actor, nota)
+    return evento
+
+
+def evento_registrar(
+    solicitud: Solicitud, tipo: str, *, actor=None, nota: str = "", estado_anterior: str | None = None,
+    avisar: bool = True,
+) -> Evento:
+    """Writes an event of the request's timeline (the state stays as it is
+    unless a transition changed it) and, with `avisar`, deposits the
+    citizen's notice about it in the casilla."""
+    evento = Evento.objects.create(
+        solicitud=solicitud, tipo=tipo, actor=actor,
+        estado_anterior=solicitud.estado if estado_anterior is None else estado_anterior,
+        estado_nuevo=solicitud.estado, nota=nota,
+    )
+    if avisar:
+        _notificar(solicitud, evento)
+    ciudadano_invalidar(solicitud.ciudadano_id)
+    return evento
+
+
+def _notificar(solicitud: Solicitud, evento: Evento) -> None:
+    contexto = {"solicitud": solicitud, "evento": evento, "tramite": solicitud.tramite,
+                "SITE_URL": settings.SITE_URL}
+    asunto = render_to_string("tramites/avisos/asunto.txt", contexto).strip()
+    cuerpo = render_to_string("tramites/avisos/cuerpo.txt", contexto).strip()
+    ciudadanos_services.aviso_depositar(
+        usuario=solicitud.ciudadano,
+        asunto=" ".join(asunto.split()),
+        cuerpo=cuerpo,
+        enlace=solicitud.get_absolute_url(),
+        referencia=referencia_de(solicitud),
+    )
+
+
+def referencia_de(solicitud: Solicitud) -> str:
+    """How this app names a request in the citizen's casilla."""
+    return f"solicitud:{solicitud.pk}"
+
+
+def notificacion_leida_registrar(*, notificacion) -> Evento | None:
+    """The citizen opened a notice about one of their requests: the read time
+    (the legal acknowledgement) goes into the request's timeline."""
+    prefijo, _sep, pk = (notificacion.referencia or "").partition(":")
+    if prefijo != "solicitud" or not pk.isdigit():
+        return None
+    solicitud = Solicitud.objects.filter(pk=int(pk), ciudadano_id=notificacion.usuario_id).first()
+    if solicitud is None:
+        return None
+    return evento_registrar(
+        solicitud, TipoEvento.NOTIFICACION_LEIDA, actor=notificacion.usuario, avisar=False,
+        nota=_("«%(asunto)s», leída el %(fecha)s.")
+        % {"asunto": notificacion.asunto, "fecha": timezone.localtime(notificacion.leida_en).strftime("%d/%m/%Y %H:%M")},
+    )

@@ -1,0 +1,1 @@
+"""The citizen-facing pages of the procedures app, by job."""
