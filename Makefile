@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # The embedded default: SQLite, tasks in-process, email to var/mail/.
 DEV_ENV := DJANGO_DEBUG=true
 
-.PHONY: run test lint lock clean worker beat check-deploy bench
+.PHONY: run test lint lock clean worker beat bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,14 +23,17 @@ run: $(VENV)/.runtime
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py demo_cargar
 	$(DEV_ENV) $(BIN)/python manage.py demo_historial
+	$(DEV_ENV) $(BIN)/python manage.py demo_participacion
 	@echo "Portal en http://127.0.0.1:8000  (cuentas de demostración en el README)"
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Lint, and no model change without its migration.
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
+	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
 # Regenerate the pinned requirements from requirements.in / requirements-dev.in.
 lock: $(VENV)/.dev

@@ -273,7 +273,7 @@ CELERY_TASK_QUEUES = (Queue("default"), Queue("pdf"))
 CELERY_TASK_ROUTES = {
     "tramites.tasks.certificado_emitir": {"queue": "pdf"},
     "tramites.tasks.cargo_emitir": {"queue": "pdf"},
-    "transparencia.tasks.reclamo_pdf_emitir": {"queue": "pdf"},
+    "transparencia.tasks.hoja_reclamo_emitir": {"queue": "pdf"},
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = "America/Lima"

@@ -87,7 +87,3 @@ def al_confirmar(django_capture_on_commit_callbacks):
     """Runs what services schedule with transaction.on_commit (tasks, emails)
     inside the test's transaction, as a commit would."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-def es_postgres():
-    return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")

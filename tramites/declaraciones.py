@@ -8,16 +8,15 @@ import datetime
 import re
 from decimal import Decimal, InvalidOperation
 
-from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
 from django.db import models
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ciudadanos import ubigeo, validators
-from egov.forms import FechaField
 
 
 class TipoCampo(models.TextChoices):
@@ -81,117 +80,78 @@ def declaracion_validar(
         raise ValidationError(errores)
 
 
-def distritos_de_la_entidad():
-    """Districts offered by 'distrito' questions: those of the entity's
-    department, grouped by province."""
-    departamento = settings.ENTIDAD_DEPARTAMENTO
-    grupos = []
-    for provincia in ubigeo.provincias(departamento):
-        grupos.append(
-            (provincia.nombre, [(d.codigo, d.nombre) for d in ubigeo.distritos(provincia.codigo)])
-        )
-    return grupos
-
-
-class TelefonoField(forms.CharField):
-    def clean(self, value):
-        value = super().clean(value)
-        return validators.telefono_normalizar(value) if value else value
-
-
-def campo_formulario(campo) -> forms.Field:
-    """The Django form field for a declared question (a CampoTramite)."""
-    comunes = {"label": campo.etiqueta, "required": campo.requerido, "help_text": campo.ayuda}
-    requerido = {"required": _("Responde esta pregunta: %(pregunta)s") % {"pregunta": campo.etiqueta}}
-    tipo = campo.tipo
-    if tipo == TipoCampo.TEXTO:
-        return forms.CharField(
-            max_length=TEXTO_MAX, widget=forms.TextInput(attrs={"class": "entrada"}),
-            error_messages=requerido, **comunes,
-        )
-    if tipo == TipoCampo.TEXTO_LARGO:
-        return forms.CharField(
-            max_length=TEXTO_LARGO_MAX, widget=forms.Textarea(attrs={"rows": 6}),
-            error_messages=requerido, **comunes,
-        )
-    if tipo == TipoCampo.NUMERO:
-        return _campo_numero(campo, comunes, requerido)
-    if tipo == TipoCampo.FECHA:
-        return FechaField(error_messages=requerido, **comunes)
-    if tipo == TipoCampo.OPCION:
-        opciones = [(o, o) for o in campo.lista_opciones]
-        widget = forms.RadioSelect if len(opciones) <= 6 else forms.Select(attrs={"class": "selector"})
-        if widget is not forms.RadioSelect:
-            opciones = [("", _("Elige una opción"))] + opciones
-        return forms.ChoiceField(
-            choices=opciones, widget=widget,
-            error_messages={**requerido, "invalid_choice": _("Elige una de las opciones.")}, **comunes,
-        )
-    if tipo == TipoCampo.SI_NO:
-        return forms.ChoiceField(
-            choices=[("si", _("Sí")), ("no", _("No"))], widget=forms.RadioSelect,
-            error_messages={**requerido, "invalid_choice": _("Elige «Sí» o «No».")}, **comunes,
-        )
-    if tipo == TipoCampo.DISTRITO:
-        return forms.ChoiceField(
-            choices=[("", _("Elige un distrito"))] + distritos_de_la_entidad(),
-            widget=forms.Select(attrs={"class": "selector"}),
-            error_messages={**requerido, "invalid_choice": _("Elige un distrito de la lista.")},
-            **comunes,
-        )
-    if tipo == TipoCampo.EMAIL:
-        return forms.EmailField(
-            widget=forms.EmailInput(attrs={"class": "entrada", "autocomplete": "email"}),
-            error_messages={**requerido, "invalid": _("Escribe un correo válido, por ejemplo nombre@correo.pe.")},
-            **comunes,
-        )
-    if tipo == TipoCampo.TELEFONO:
-        return TelefonoField(
-            max_length=24,
-            widget=forms.TextInput(attrs={"class": "entrada entrada--20", "type": "tel", "autocomplete": "tel"}),
-            error_messages=requerido, **comunes,
-        )
-    raise ValueError(f"Tipo de campo desconocido: {tipo}")
-
-
-def _numero_legible(valor: Decimal) -> str:
+def numero_legible(valor: Decimal) -> str:
     """100.00 -> "100", 85.50 -> "85.5" (never an exponent like 1E+2)."""
     return str(int(valor)) if valor == valor.to_integral() else format(valor.normalize(), "f")
 
 
-def _campo_numero(campo, comunes: dict, requerido: dict) -> forms.DecimalField:
-    """A number within the range the catalog declares (a minimum of 0 when it
-    declares none: no question of this portal is answered with a negative),
-    whole when it says so. The range is said in the hint, before any error."""
-    minimo = campo.minimo if campo.minimo is not None else Decimal(0)
-    maximo = campo.maximo
-    if maximo is not None:
-        rango = _("Entre %(min)s y %(max)s.") % {"min": _numero_legible(minimo), "max": _numero_legible(maximo)}
-    else:
-        rango = _("%(min)s o más.") % {"min": _numero_legible(minimo)}
-    ayuda = " ".join(p for p in (comunes["help_text"], rango) if p)
-    ejemplo = "3" if campo.solo_enteros else "120 o 85.50"
-    return forms.DecimalField(
-        max_digits=14, decimal_places=0 if campo.solo_enteros else 2, localize=False,
-        min_value=Decimal(_numero_legible(minimo)),
-        max_value=Decimal(_numero_legible(maximo)) if maximo is not None else None,
-        widget=forms.TextInput(attrs={
-            "class": "entrada entrada--10", "inputmode": "numeric" if campo.solo_enteros else "decimal",
-        }),
-        error_messages={
-            **requerido,
-            "invalid": _("Escribe solo un número, por ejemplo %(ejemplo)s.") % {"ejemplo": ejemplo},
-            "min_value": _("Escribe un número igual o mayor que %(limit_value)s."),
-            "max_value": _("Escribe un número igual o menor que %(limit_value)s."),
-            "max_decimal_places": (
-                _("Escribe un número entero, sin decimales.") if campo.solo_enteros
-                else _("Escribe como máximo 2 decimales.")
-            ),
-            "max_digits": _("El número es demasiado grande."),
-            "max_whole_digits": _("El número es demasiado grande."),
-        },
-        **{**comunes, "help_text": ayuda},
+def rango_numero(campo) -> tuple[Decimal, Decimal | None]:
+    """The range a number question accepts: the catalog's minimum (0 when it
+    declares none: no question of this portal is answered with a negative)
+    and maximum (None: no maximum)."""
+    minimo = Decimal(campo.minimo) if campo.minimo is not None else Decimal(0)
+    return Decimal(numero_legible(minimo)), (
+        Decimal(numero_legible(Decimal(campo.maximo))) if campo.maximo is not None else None
     )
+
+
+def codigos_de_distritos() -> set[str]:
+    """Districts 'distrito' questions accept: those of the entity's department."""
+    departamento = settings.ENTIDAD_DEPARTAMENTO
+    return {d.codigo for p in ubigeo.provincias(departamento) for d in ubigeo.distritos(p.codigo)}
+
+
+def respuesta_validar(campo, valor: str) -> None:
+    """Checks a stored answer against the question as declared now (the
+    catalog may have changed since it was typed): ValidationError if it no
+    longer fits. The same rules as the question's form field, on the value as
+    stored (tramites/forms.py builds the field)."""
+    valor = "" if valor is None else str(valor)
+    if valor == "":
+        if campo.requerido:
+            raise ValidationError(_("Responde esta pregunta: %(pregunta)s") % {"pregunta": campo.etiqueta},
+                                  code="required")
+        return
+    if "\x00" in valor:
+        raise ValidationError(_("La respuesta tiene caracteres no permitidos."), code="null_characters")
+    tipo = campo.tipo
+    if tipo == TipoCampo.TEXTO and len(valor) > TEXTO_MAX or tipo == TipoCampo.TEXTO_LARGO and len(valor) > TEXTO_LARGO_MAX:
+        raise ValidationError(_("La respuesta es demasiado larga."), code="max_length")
+    if tipo == TipoCampo.NUMERO:
+        _numero_validar(campo, valor)
+    elif tipo == TipoCampo.FECHA:
+        try:
+            datetime.date.fromisoformat(valor)
+        except ValueError:
+            raise ValidationError(_("La fecha no es válida."), code="invalid") from None
+    elif tipo == TipoCampo.OPCION and valor not in campo.lista_opciones:
+        raise ValidationError(_("Elige una de las opciones."), code="invalid_choice")
+    elif tipo == TipoCampo.SI_NO and valor not in ("si", "no"):
+        raise ValidationError(_("Elige «Sí» o «No»."), code="invalid_choice")
+    elif tipo == TipoCampo.DISTRITO and valor not in codigos_de_distritos():
+        raise ValidationError(_("Elige un distrito de la lista."), code="invalid_choice")
+    elif tipo == TipoCampo.EMAIL:
+        EmailValidator(message=_("Escribe un correo válido, por ejemplo nombre@correo.pe."))(valor)
+    elif tipo == TipoCampo.TELEFONO:
+        validators.telefono_normalizar(valor)
+
+
+def _numero_validar(campo, valor: str) -> None:
+    try:
+        numero = Decimal(valor)
+    except InvalidOperation:
+        raise ValidationError(_("Escribe solo un número."), code="invalid") from None
+    minimo, maximo = rango_numero(campo)
+    if not numero.is_finite():
+        raise ValidationError(_("Escribe solo un número."), code="invalid")
+    if numero < minimo:
+        raise ValidationError(_("Escribe un número igual o mayor que %(limit_value)s.") % {"limit_value": minimo},
+                              code="min_value")
+    if maximo is not None and numero > maximo:
+        raise ValidationError(_("Escribe un número igual o menor que %(limit_value)s.") % {"limit_value": maximo},
+                              code="max_value")
+    if campo.solo_enteros and numero != numero.to_integral():
+        raise ValidationError(_("Escribe un número entero, sin decimales."), code="max_decimal_places")
 
 
 def respuesta_serializar(valor):
@@ -201,7 +161,7 @@ def respuesta_serializar(valor):
     if isinstance(valor, datetime.date):
         return valor.isoformat()
     if isinstance(valor, Decimal):
-        return _numero_legible(valor)
+        return numero_legible(valor)
     return str(valor)
 
 

@@ -4,10 +4,119 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ciudadanos import ubigeo, validators
 from egov.forms import FechaField
 
-from .declaraciones import campo_formulario
+from .declaraciones import TEXTO_LARGO_MAX, TEXTO_MAX, TipoCampo, numero_legible, rango_numero
 from .models import Calificacion, CanalPago, Oficina
+
+# --- The form field of each declared question ----------------------------------------------------
+
+
+def distritos_de_la_entidad():
+    """Districts offered by 'distrito' questions: those of the entity's
+    department, grouped by province."""
+    departamento = settings.ENTIDAD_DEPARTAMENTO
+    grupos = []
+    for provincia in ubigeo.provincias(departamento):
+        grupos.append(
+            (provincia.nombre, [(d.codigo, d.nombre) for d in ubigeo.distritos(provincia.codigo)])
+        )
+    return grupos
+
+
+class TelefonoField(forms.CharField):
+    def clean(self, value):
+        value = super().clean(value)
+        return validators.telefono_normalizar(value) if value else value
+
+
+def campo_formulario(campo) -> forms.Field:
+    """The Django form field for a declared question (a CampoTramite)."""
+    comunes = {"label": campo.etiqueta, "required": campo.requerido, "help_text": campo.ayuda}
+    requerido = {"required": _("Responde esta pregunta: %(pregunta)s") % {"pregunta": campo.etiqueta}}
+    tipo = campo.tipo
+    if tipo == TipoCampo.TEXTO:
+        return forms.CharField(
+            max_length=TEXTO_MAX, widget=forms.TextInput(attrs={"class": "entrada"}),
+            error_messages=requerido, **comunes,
+        )
+    if tipo == TipoCampo.TEXTO_LARGO:
+        return forms.CharField(
+            max_length=TEXTO_LARGO_MAX, widget=forms.Textarea(attrs={"rows": 6}),
+            error_messages=requerido, **comunes,
+        )
+    if tipo == TipoCampo.NUMERO:
+        return _campo_numero(campo, comunes, requerido)
+    if tipo == TipoCampo.FECHA:
+        return FechaField(error_messages=requerido, **comunes)
+    if tipo == TipoCampo.OPCION:
+        opciones = [(o, o) for o in campo.lista_opciones]
+        widget = forms.RadioSelect if len(opciones) <= 6 else forms.Select(attrs={"class": "selector"})
+        if widget is not forms.RadioSelect:
+            opciones = [("", _("Elige una opción"))] + opciones
+        return forms.ChoiceField(
+            choices=opciones, widget=widget,
+            error_messages={**requerido, "invalid_choice": _("Elige una de las opciones.")}, **comunes,
+        )
+    if tipo == TipoCampo.SI_NO:
+        return forms.ChoiceField(
+            choices=[("si", _("Sí")), ("no", _("No"))], widget=forms.RadioSelect,
+            error_messages={**requerido, "invalid_choice": _("Elige «Sí» o «No».")}, **comunes,
+        )
+    if tipo == TipoCampo.DISTRITO:
+        return forms.ChoiceField(
+            choices=[("", _("Elige un distrito"))] + distritos_de_la_entidad(),
+            widget=forms.Select(attrs={"class": "selector"}),
+            error_messages={**requerido, "invalid_choice": _("Elige un distrito de la lista.")},
+            **comunes,
+        )
+    if tipo == TipoCampo.EMAIL:
+        return forms.EmailField(
+            widget=forms.EmailInput(attrs={"class": "entrada", "autocomplete": "email"}),
+            error_messages={**requerido, "invalid": _("Escribe un correo válido, por ejemplo nombre@correo.pe.")},
+            **comunes,
+        )
+    if tipo == TipoCampo.TELEFONO:
+        return TelefonoField(
+            max_length=24,
+            widget=forms.TextInput(attrs={"class": "entrada entrada--20", "type": "tel", "autocomplete": "tel"}),
+            error_messages=requerido, **comunes,
+        )
+    raise ValueError(f"Tipo de campo desconocido: {tipo}")
+
+
+def _campo_numero(campo, comunes: dict, requerido: dict) -> forms.DecimalField:
+    """A number within the range the catalog declares (a minimum of 0 when it
+    declares none: no question of this portal is answered with a negative),
+    whole when it says so. The range is said in the hint, before any error."""
+    minimo, maximo = rango_numero(campo)
+    if maximo is not None:
+        rango = _("Entre %(min)s y %(max)s.") % {"min": numero_legible(minimo), "max": numero_legible(maximo)}
+    else:
+        rango = _("%(min)s o más.") % {"min": numero_legible(minimo)}
+    ayuda = " ".join(p for p in (comunes["help_text"], rango) if p)
+    ejemplo = "3" if campo.solo_enteros else "120 o 85.50"
+    return forms.DecimalField(
+        max_digits=14, decimal_places=0 if campo.solo_enteros else 2, localize=False,
+        min_value=minimo, max_value=maximo,
+        widget=forms.TextInput(attrs={
+            "class": "entrada entrada--10", "inputmode": "numeric" if campo.solo_enteros else "decimal",
+        }),
+        error_messages={
+            **requerido,
+            "invalid": _("Escribe solo un número, por ejemplo %(ejemplo)s.") % {"ejemplo": ejemplo},
+            "min_value": _("Escribe un número igual o mayor que %(limit_value)s."),
+            "max_value": _("Escribe un número igual o menor que %(limit_value)s."),
+            "max_decimal_places": (
+                _("Escribe un número entero, sin decimales.") if campo.solo_enteros
+                else _("Escribe como máximo 2 decimales.")
+            ),
+            "max_digits": _("El número es demasiado grande."),
+            "max_whole_digits": _("El número es demasiado grande."),
+        },
+        **{**comunes, "help_text": ayuda},
+    )
 
 
 class BusquedaForm(forms.Form):

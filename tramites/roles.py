@@ -24,7 +24,7 @@ ROLES = {
     JEFE_DE_OFICINA: (
         tuple(ACCIONES),
         ["view_solicitud", "ver_supervision", "view_certificado",
-         "transparencia.view_reclamo", "transparencia.change_reclamo"],
+         "transparencia.view_reclamo", "transparencia.change_reclamo", "transparencia.view_hojareclamo"],
     ),
     ADMINISTRADOR_CATALOGO: ((), _CATALOGO),
 }

@@ -5,6 +5,7 @@ owner (or by office, for staff): a guessed id is NoEncontrado (the views answer
 
 import re
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,7 +15,7 @@ from egov.dominio import NoEncontrado
 from egov.texto import normalizar_busqueda
 
 from .acciones import ACCIONES, acciones_sobre
-from .declaraciones import campo_formulario, respuesta_inicial
+from .declaraciones import respuesta_validar
 from .models import AccesoExpediente, Adjunto, Estado, Evento, Observacion, Solicitud, Tramite
 
 # --- Catalog -----------------------------------------------------------------------------
@@ -165,13 +166,9 @@ def solicitud_faltantes(*, solicitud: Solicitud) -> list[tuple[str, str]]:
     Stored answers are validated again against the current declaration."""
     faltantes = []
     for campo in solicitud.tramite.campos.all():
-        valor = solicitud.respuestas.get(campo.nombre, "")
-        campo_form = campo_formulario(campo)
         try:
-            inicial = respuesta_inicial(campo, valor)
-            dato = campo_form.widget.decompress(inicial) if hasattr(campo_form.widget, "decompress") else inicial
-            campo_form.clean(dato if dato is not None else "")
-        except Exception:  # noqa: BLE001 - ValidationError of any field type
+            respuesta_validar(campo, solicitud.respuestas.get(campo.nombre, ""))
+        except ValidationError:
             faltantes.append((campo.nombre, _("Responde: %(pregunta)s") % {"pregunta": campo.etiqueta}))
     presentes = {a.requerido_id for a in solicitud.adjuntos.all() if a.vigente}
     for requerido in solicitud.tramite.adjuntos_requeridos.all():
@@ -311,3 +308,35 @@ def supervision_datos(*, usuario) -> dict:
         "promedio_dias": round(decisiones["promedio"], 1) if decisiones["promedio"] is not None else None,
         "decididas_30": decisiones["n"],
     }
+
+
+# --- For other apps --------------------------------------------------------------------------
+
+
+def calendario():
+    """The entity's business days (weekends, national holidays and its own
+    non-working days do not count)."""
+    from .plazos import Calendario
+
+    return Calendario()
+
+
+def jefes_de_oficina(*, oficina) -> QuerySet:
+    """The heads of an office who may act (active staff with a second factor)."""
+    from allauth.mfa.models import Authenticator
+    from django.contrib.auth import get_user_model
+
+    from .roles import JEFE_DE_OFICINA
+
+    return get_user_model().objects.filter(
+        is_active=True, is_staff=True, groups__name=JEFE_DE_OFICINA, oficinas=oficina,
+        authenticator__type=Authenticator.Type.TOTP,
+    ).distinct()
+
+
+def decididas_de(*, correo_termina_en: str) -> QuerySet:
+    """Approved or denied requests of the citizens whose email ends so (the
+    demonstration neighbours)."""
+    return Solicitud.objects.filter(
+        estado__in=(Estado.APROBADA, Estado.DENEGADA), ciudadano__email__endswith=correo_termina_en
+    ).order_by("pk")

@@ -1,10 +1,10 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 
-from egov.admin import FiltroCerrado, PanelModelAdmin
+from egov.admin import DocumentoAdmin, FiltroCerrado, PanelModelAdmin
 
 from . import selectors, services
-from .models import AtencionPresencial, CostoMensual, Reclamo, Valoracion
+from .models import AtencionPresencial, CostoMensual, HojaReclamo, Reclamo, Valoracion
 
 
 class OficinaReclamoFilter(FiltroCerrado):
@@ -39,7 +39,7 @@ class ReclamoAdmin(PanelModelAdmin):
     search_fields = ("=codigo", "=numero_documento")
     readonly_fields = ("codigo", "usuario", "nombres", "apellidos", "tipo_documento", "numero_documento",
                        "domicilio", "correo", "telefono", "oficina", "fecha_hechos", "hechos", "pedido",
-                       "estado", "fecha_limite", "respondido_por", "respondido_en", "archivo", "creado_en")
+                       "estado", "fecha_limite", "respondido_por", "respondido_en", "creado_en")
     fields = readonly_fields[:-1] + ("respuesta",)
 
     def get_queryset(self, request):
@@ -94,3 +94,24 @@ class AtencionPresencialAdmin(PanelModelAdmin):
 @admin.register(CostoMensual)
 class CostoMensualAdmin(PanelModelAdmin):
     list_display = ("mes", "monto")
+
+
+@admin.register(HojaReclamo)
+class HojaReclamoAdmin(DocumentoAdmin):
+    """The signed sheets of the complaints the servant handles: their state,
+    retries and errors, and "Reintentar"."""
+
+    list_display = ("reclamo", *DocumentoAdmin.list_display)
+    search_fields = ("=reclamo__codigo",)
+    list_select_related = ("reclamo",)
+    readonly_fields = ("reclamo", *DocumentoAdmin.readonly_fields)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(reclamo__in=selectors.reclamos_de_personal(usuario=request.user))
+
+    def consultas_con_fallas(self, request) -> dict:
+        from django.utils import timezone
+
+        from egov.documentos import AVISO_FALLA
+
+        return {"hojareclamo": self.get_queryset(request).con_fallas(desde=timezone.now() - AVISO_FALLA)}

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ciudadanos.models import TipoDocumento
+from egov.models import DocumentoEmitido
 from tramites.models import Oficina, Solicitud, Tramite
 
 
@@ -109,7 +110,6 @@ class Reclamo(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     respondido_en = models.DateTimeField(_("respondido el"), null=True, blank=True)
-    archivo = models.FileField(_("constancia PDF"), upload_to="reclamos/", blank=True, max_length=200)
     creado_en = models.DateTimeField(_("registrado el"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -120,3 +120,22 @@ class Reclamo(models.Model):
 
     def __str__(self):
         return self.codigo
+
+
+class HojaReclamo(DocumentoEmitido):
+    """The signed PDF record of a complaint (the "hoja de reclamación"), made
+    by the entity's document pipeline like certificates: pending until a
+    worker stores it, retried, visible to the office when it fails."""
+
+    CARPETA = "reclamos"
+
+    reclamo = models.OneToOneField(Reclamo, on_delete=models.PROTECT, related_name="hoja",
+                                   verbose_name=_("reclamo"))
+
+    class Meta:
+        verbose_name = _("hoja de reclamación")
+        verbose_name_plural = _("hojas de reclamación")
+        indexes = [models.Index(fields=["estado", "actualizado_en"], name="hoja_reclamo_pendientes")]
+
+    def __str__(self):
+        return f"Hoja {self.reclamo}"

@@ -300,3 +300,21 @@ def version_de_paginas() -> str:
     """What the transparency pages show: the catalog (names of procedures)
     and the figures."""
     return f"{tramites_selectors.catalogo_version()}.{paginas.version(VERSION_INDICADORES)}"
+
+
+def hoja_emitida(*, codigo: str):
+    """The issued sheet of the complaint with this code."""
+    from egov.dominio import NoEncontrado
+    from egov.models import EstadoDocumento
+
+    from .models import HojaReclamo
+
+    hoja = HojaReclamo.objects.filter(reclamo__codigo=codigo, estado=EstadoDocumento.EMITIDO).first()
+    if hoja is None:
+        raise NoEncontrado
+    return hoja
+
+
+def reclamo_por_codigo(*, codigo: str):
+    """The complaint with this code (the follow-up checks the document), or None."""
+    return Reclamo.objects.filter(codigo=codigo).select_related("oficina", "hoja").first()

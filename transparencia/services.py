@@ -10,16 +10,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ciudadanos.tasks import correo_enviar
+from egov.documentos import TipoDocumento
 from egov.tareas import encolar
 from egov.unico import numero_siguiente, una_vez
+from tramites import selectors as tramites_selectors
 from tramites.models import Estado, Solicitud
-from tramites.plazos import Calendario
 
-from .models import ContadorReclamo, Reclamo, Valoracion
+from .models import ContadorReclamo, HojaReclamo, Reclamo, Valoracion
 
 log = logging.getLogger(__name__)
 
 PLAZO_RECLAMO_DIAS = 30
+# Business days ahead the daily reminder looks for complaints about to fall due.
+DIAS_AVISO_RECLAMOS = 2
 ESTADOS_VALORABLES = (Estado.APROBADA, Estado.DENEGADA)
 
 
@@ -54,15 +57,17 @@ def _codigo_siguiente(anio: int) -> str:
 
 def reclamo_registrar(*, datos: dict, usuario=None) -> Reclamo:
     """Files a complaint: a code, a 30-business-day deadline, a copy by email
-    and its PDF record produced by a worker."""
-    from .tasks import reclamo_pdf_emitir
+    and its signed sheet (made by the entity's document pipeline)."""
+    from django.utils.module_loading import import_string
+
+    from egov.documentos import tipo_de
 
     with transaction.atomic():
         hoy = timezone.localdate()
         reclamo = Reclamo.objects.create(
             codigo=_codigo_siguiente(hoy.year),
             usuario=usuario if usuario is not None and usuario.is_authenticated else None,
-            fecha_limite=Calendario().vencimiento(hoy, PLAZO_RECLAMO_DIAS),
+            fecha_limite=tramites_selectors.calendario().vencimiento(hoy, PLAZO_RECLAMO_DIAS),
             **datos,
         )
         encolar(
@@ -73,28 +78,27 @@ def reclamo_registrar(*, datos: dict, usuario=None) -> Reclamo:
             }),
             para=[reclamo.correo],
         )
-        encolar(reclamo_pdf_emitir, reclamo_id=reclamo.pk)
+        hoja = HojaReclamo.objects.create(reclamo=reclamo)
+        encolar(import_string(tipo_de(hoja).tarea), documento_id=hoja.pk)
     return reclamo
 
 
-def reclamo_pdf_emitir(*, reclamo_id: int) -> str:
-    """The signed PDF record of the complaint (idempotent)."""
-    from django.core.files.base import ContentFile
+def hoja_generar(hoja: HojaReclamo) -> bytes:
+    """The signed PDF of a complaint (run by the document pipeline)."""
+    from egov import pdf
 
-    from egov import pdf as documentos
+    documento = pdf.pdf_renderizar("pdf/reclamo.html", {
+        "reclamo": hoja.reclamo, "ENTIDAD_NOMBRE": settings.ENTIDAD_NOMBRE, "identificador": hoja.reclamo.codigo,
+        "solicitud": None,
+    })
+    return pdf.pdf_firmar(documento, motivo=_("Libro de Reclamaciones"))
 
-    with transaction.atomic():
-        # "of": the office is an outer join (nullable), which PostgreSQL cannot lock.
-        reclamo = Reclamo.objects.select_for_update(of=("self",)).select_related("oficina").get(pk=reclamo_id)
-        if reclamo.archivo:
-            return "omitido"
-        pdf = documentos.pdf_renderizar("pdf/reclamo.html", {
-            "reclamo": reclamo, "ENTIDAD_NOMBRE": settings.ENTIDAD_NOMBRE, "identificador": reclamo.codigo,
-            "solicitud": None,
-        })
-        firmado = documentos.pdf_firmar(pdf, motivo=_("Libro de Reclamaciones"))
-        reclamo.archivo.save(f"{reclamo.codigo}.pdf", ContentFile(firmado), save=True)
-    return "emitido"
+
+TIPO_HOJA = TipoDocumento(
+    nombre="hoja_reclamo", modelo="transparencia.HojaReclamo",
+    tarea="transparencia.tasks.hoja_reclamo_emitir", generar="transparencia.services.hoja_generar",
+    relacionados=("reclamo__oficina",),
+)
 
 
 def reclamo_responder(*, reclamo: Reclamo, servidor, respuesta: str) -> Reclamo:
@@ -134,15 +138,12 @@ def reclamos_recordar(*, hoy: datetime.date | None = None) -> int:
     entity go to the heads of the office responsible for the book. Each head
     hears only of the complaints they may open. Returns how many complaints
     were in the digests sent."""
-    from django.contrib.auth import get_user_model
-
     from tramites.models import Oficina
-    from tramites.roles import JEFE_DE_OFICINA
 
     from .selectors import oficina_del_libro
 
     hoy = hoy or timezone.localdate()
-    limite = Calendario().sumar(hoy, 2)
+    limite = tramites_selectors.calendario().sumar(hoy, DIAS_AVISO_RECLAMOS)
     pendientes = list(
         Reclamo.objects.filter(estado=Reclamo.Estado.REGISTRADO, fecha_limite__lte=limite).select_related("oficina")
     )
@@ -152,12 +153,9 @@ def reclamos_recordar(*, hoy: datetime.date | None = None) -> int:
         oficina = reclamo.oficina or libro
         if oficina is not None:
             por_oficina.setdefault(oficina, []).append(reclamo)
-    jefes = get_user_model().objects.filter(
-        is_active=True, is_staff=True, groups__name=JEFE_DE_OFICINA, authenticator__type="totp"
-    )
     enviados = 0
     for oficina, reclamos in por_oficina.items():
-        destinatarios = sorted(set(jefes.filter(oficinas=oficina).values_list("email", flat=True)))
+        destinatarios = sorted(tramites_selectors.jefes_de_oficina(oficina=oficina).values_list("email", flat=True))
         if not destinatarios:
             log.warning("Libro de Reclamaciones: %s no tiene jefe de oficina para el recordatorio", oficina)
             continue
@@ -168,7 +166,8 @@ def reclamos_recordar(*, hoy: datetime.date | None = None) -> int:
                 correo_enviar,
                 asunto=_("Libro de Reclamaciones: %(n)s reclamos por vencer o vencidos") % {"n": len(reclamos)},
                 texto=render_to_string("transparencia/correo/reclamos_recordatorio.txt", {
-                    "reclamos": reclamos, "hoy": hoy, "oficina": oficina, "SITE_URL": settings.SITE_URL,
+                    "reclamos": reclamos, "hoy": hoy, "oficina": oficina, "dias": DIAS_AVISO_RECLAMOS,
+                    "SITE_URL": settings.SITE_URL,
                 }),
                 para=destinatarios,
             )

@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from egov import documentos
+
 from . import selectors, services
 
 
@@ -11,9 +13,12 @@ def indicadores_refrescar() -> str:
     return selectors.indicadores(refrescar=True)["generado_el"]
 
 
-@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
-def reclamo_pdf_emitir(*, reclamo_id: int) -> str:
-    return services.reclamo_pdf_emitir(reclamo_id=reclamo_id)
+@shared_task(**documentos.OPCIONES_TAREA)
+def hoja_reclamo_emitir(self, *, documento_id: int) -> str:
+    """The signed sheet of a complaint, by the entity's document pipeline."""
+    return documentos.documento_emitir(
+        tipo="hoja_reclamo", documento_id=documento_id, ronda_terminada=documentos.ronda_terminada(self)
+    )
 
 
 @shared_task

@@ -18,4 +18,6 @@ urlpatterns = [
     path("libro-de-reclamaciones/", views.reclamo_nuevo, name="reclamo_nuevo"),
     path("libro-de-reclamaciones/registrado/", views.reclamo_registrado, name="reclamo_registrado"),
     path("libro-de-reclamaciones/seguimiento/", views.reclamo_seguimiento, name="reclamo_seguimiento"),
+    re_path(r"^libro-de-reclamaciones/(?P<codigo>LR-[0-9]{4}-[0-9]{6,11})/hoja\.pdf$", views.reclamo_hoja,
+            name="reclamo_hoja"),
 ]

@@ -5,7 +5,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -20,7 +20,6 @@ from tramites import selectors as tramites_selectors
 from . import selectors, services
 from .forms import ReclamoForm, SeguimientoForm, ValoracionForm
 from .graficos import barras_mensuales
-from .models import Reclamo
 
 LICENCIA = "Creative Commons Atribución 4.0 Internacional (CC BY 4.0)"
 
@@ -149,13 +148,14 @@ def reclamo_nuevo(request):
     if request.method == "POST" and form.is_valid():
         reclamo = services.reclamo_registrar(datos=form.cleaned_data, usuario=request.user)
         request.session["reclamo_registrado"] = reclamo.codigo
+        _reclamo_recordar(request, reclamo.codigo)
         return redirect("transparencia:reclamo_registrado")
     return render(request, "transparencia/reclamo_nuevo.html", {"form": form}, status=400 if form.errors else 200)
 
 
 def reclamo_registrado(request):
     codigo = request.session.get("reclamo_registrado")
-    reclamo = Reclamo.objects.filter(codigo=codigo).first() if codigo else None
+    reclamo = selectors.reclamo_por_codigo(codigo=codigo) if codigo else None
     if reclamo is None:
         return redirect("transparencia:reclamo_nuevo")
     return render(request, "transparencia/reclamo_registrado.html", {"reclamo": reclamo})
@@ -191,12 +191,37 @@ def reclamo_seguimiento(request):
         if form.is_valid():
             codigo = normalizar_busqueda(form.cleaned_data["codigo"]).upper().replace(" ", "")
             numero = form.cleaned_data["numero_documento"].strip().upper().replace("-", "")
-            reclamo = Reclamo.objects.filter(codigo=codigo).select_related("oficina").first()
+            reclamo = selectors.reclamo_por_codigo(codigo=codigo)
             # A wrong document gives exactly what an unknown code gives: nothing.
             if reclamo is None or _documento_normalizado(reclamo.tipo_documento, numero) != reclamo.numero_documento:
                 reclamo = None
                 form.add_error(None, _("No encontramos un reclamo con ese código y ese documento. Revisa ambos datos."))
                 estado = 404
+            else:
+                _reclamo_recordar(request, reclamo.codigo)
         else:
             estado = 400
     return render(request, "transparencia/reclamo_seguimiento.html", {"form": form, "reclamo": reclamo}, status=estado)
+
+
+SESION_RECLAMOS = "reclamos_consultados"
+
+
+def _reclamo_recordar(request, codigo: str) -> None:
+    """This browser proved it knows the complaint (it filed it, or gave its
+    code and document): it may download its sheet for the session."""
+    codigos = request.session.get(SESION_RECLAMOS, [])
+    if codigo not in codigos:
+        request.session[SESION_RECLAMOS] = [*codigos, codigo][-20:]
+
+
+def reclamo_hoja(request, codigo):
+    """The signed sheet of a complaint, for the browser that filed it or looked
+    it up with its code and document; "not found" for anyone else."""
+    if codigo not in request.session.get(SESION_RECLAMOS, []):
+        raise Http404
+    hoja = selectors.hoja_emitida(codigo=codigo)
+    respuesta = FileResponse(hoja.archivo.open("rb"), as_attachment=True, filename=f"reclamo-{codigo}.pdf",
+                             content_type="application/pdf")
+    respuesta["Cache-Control"] = "private, no-store"
+    return respuesta

@@ -4,6 +4,7 @@ Reclamaciones journey (file, see the code, follow it up with the code and the
 document); the rating page. axe-core runs on every page, errors included."""
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -150,7 +151,7 @@ def test_reclamo_registrar_y_consultar(page, servidor, catalogo_cargado, revisar
     expect(page.get_by_text("Enviamos una copia a herminia@example.pe")).to_be_visible()
     revisar_accesibilidad(page, "reclamo registrado")
     assert [m.to for m in mailoutbox] == [["herminia@example.pe"]]
-    assert reclamo.archivo.name == f"reclamos/{reclamo.codigo}.pdf"  # the signed record, by the task
+    assert reclamo.hoja.listo  # the signed sheet, issued by the task
     assert reclamo.oficina.sigla == "MPA"
 
     page.get_by_role("link", name="Consultar mi reclamo").click()
@@ -173,6 +174,10 @@ def test_reclamo_registrar_y_consultar(page, servidor, catalogo_cargado, revisar
     expect(page.locator(".lista-resumen")).to_contain_text(reclamo.codigo)
     expect(page.locator(".etiqueta-estado")).to_have_text("Registrado")
     expect(page.get_by_text(f"{reclamo.fecha_limite:%d/%m/%Y}")).to_be_visible()
+    # The signed sheet, downloadable once the code and document matched.
+    with page.expect_download() as descarga:
+        page.get_by_role("link", name="Descargar la hoja de tu reclamo (PDF firmado)").click()
+    assert Path(descarga.value.path()).read_bytes().startswith(b"%PDF-")
     revisar_accesibilidad(page, "seguimiento, encontrado")
 
 

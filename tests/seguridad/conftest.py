@@ -30,7 +30,7 @@ from tramites.models import DiaNoLaborable, EstadoDocumento, Oficina, Solicitud,
 from tramites.roles import JEFE_DE_OFICINA, grupos_sincronizar
 from transparencia import services as transparencia_services
 from transparencia.forms import ReclamoForm
-from transparencia.models import AtencionPresencial, CostoMensual
+from transparencia.models import AtencionPresencial, CostoMensual, Reclamo
 
 DOMICILIO = "constancia-de-domicilio"  # received by MPA, resolved by SGPV, S/ 15
 OFICINA_X = "SGPV"
@@ -127,6 +127,7 @@ class Mundo:
     borrador: Solicitud
     aprobada: Solicitud
     pendiente: Solicitud
+    reclamo_x: Reclamo
     objetos: dict  # name -> Objeto
     admin: dict  # "app_label.model_name" -> [Objeto, ...] (one object per registered model at least)
 
@@ -255,6 +256,8 @@ def mundo(db, django_capture_on_commit_callbacks) -> Mundo:
         "reclamo_entidad": Objeto("transparencia.reclamo", reclamo_entidad.pk,
                                   oficinas=frozenset({oficina_y.sigla}),
                                   datos=tuple(RECLAMANTE_ENTIDAD.values()), nombre="el reclamo a la entidad"),
+        "hoja_x": Objeto("transparencia.hojareclamo", reclamo_x.hoja.pk, oficinas=frozenset({OFICINA_X}),
+                         nombre="la hoja del reclamo contra X"),
     }
     catalogo = {
         "grupo": Objeto("auth.group", Group.objects.get(name=JEFE_DE_OFICINA).pk, nombre="el grupo Jefe de oficina"),
@@ -285,5 +288,5 @@ def mundo(db, django_capture_on_commit_callbacks) -> Mundo:
     }
     return Mundo(
         actores=actores, oficina_x=oficina_x, oficina_y=oficina_y, tramite=tramite, borrador=borrador,
-        aprobada=aprobada, pendiente=pendiente, objetos=objetos, admin=admin_objetos,
+        aprobada=aprobada, pendiente=pendiente, reclamo_x=reclamo_x, objetos=objetos, admin=admin_objetos,
     )

@@ -196,6 +196,8 @@ def rellenos(patron: Patron, mundo: Mundo) -> list[Relleno]:
             Relleno({"pk": o["pendiente"].pk, "accion": accion}, o["pendiente"]) for accion in (a.nombre for a in acciones_sobre("solicitud"))
         ],
         "admin:tramites_certificado_revocar": [Relleno({"pk": o["certificado"].pk}, o["certificado"])],
+        # Only the browser that filed the complaint or looked it up downloads its sheet: none of these.
+        "transparencia:reclamo_hoja": [Relleno({"codigo": mundo.reclamo_x.codigo}, o["reclamo_x"])],
         "admin:auth_user_password_change": [Relleno({"id": o["ciudadana_a"].pk}, o["ciudadana_a"])],
     }
     return valores.get(patron.clave, [])

@@ -182,6 +182,8 @@ ESPERADO = {
     "transparencia:reclamo_registrado": solo_get(PUBLICO),
     # Whoever holds the complaint's code and the complainant's document reads it.
     "transparencia:reclamo_seguimiento": get_y_post(PUBLICO, datos=_seguimiento_datos),
+    # The sheet: for the browser that filed the complaint or looked it up (tests/transparencia).
+    "transparencia:reclamo_hoja": solo_get(NADIE),
     "api:api-root": solo_get(NADIE),  # no index page: the interactive docs are off
     "api:openapi-json": solo_get(PUBLICO),
     "api:tramites": solo_get(PUBLICO),
@@ -281,6 +283,8 @@ ESPERADO = {
                    borrar=NADIE),
     **modelo_admin("transparencia/reclamo", ver=permiso("view", "change"), agregar=NADIE, cambiar=permiso("change"),
                    borrar=NADIE, datos_cambio=lambda m, r: {"respuesta": "Lo atendimos."}),
+    **modelo_admin("transparencia/hojareclamo", ver=permiso("view", "change"), agregar=NADIE, cambiar=NADIE,
+                   borrar=NADIE),
 }
 
 

@@ -5,19 +5,22 @@ deadline is 30 business days and staff are reminded once a day of the ones
 about to fall due."""
 
 import datetime
+import hashlib
 import io
 import re
 from html import unescape
 
 import pytest
 import time_machine
+from django.test import Client
 from django.utils import timezone
 from pypdf import PdfReader
 
+from egov.documentos import documento_emitir
 from tramites.models import DiaNoLaborable
 from tramites.plazos import Calendario
 from transparencia import services as t_services
-from transparencia.models import Reclamo
+from transparencia.models import HojaReclamo, Reclamo
 
 from .conftest import (
     DNI_DIGITO_ERRADO,
@@ -116,18 +119,28 @@ def test_registrar_un_reclamo_da_codigo_copia_por_correo_y_pdf(catalogo, web, cl
     assert f"{reclamo.fecha_limite:%d/%m/%Y}" in correo.body
     assert "/libro-de-reclamaciones/seguimiento/" in correo.body
 
-    # The signed PDF record, produced by the task and stored.
-    reclamo.refresh_from_db()
-    assert reclamo.archivo.name == f"reclamos/{codigo}.pdf"
-    with reclamo.archivo.open("rb") as archivo:
-        pdf = archivo.read()
+    # The signed sheet, made by the document pipeline, under a name nobody can guess.
+    hoja = HojaReclamo.objects.get(reclamo=reclamo)
+    assert hoja.listo
+    assert codigo not in hoja.archivo.name
+    assert re.fullmatch(rf"documentos/reclamos/{hoja.pk}-[0-9a-f]{{32}}\.pdf", hoja.archivo.name)
+    # The browser that filed it downloads it from the confirmation page.
+    pagina = client.get(REGISTRADO).content.decode()
+    enlace = f"/libro-de-reclamaciones/{codigo}/hoja.pdf"
+    assert f'href="{enlace}"' in pagina
+    descarga = client.get(enlace)
+    assert descarga.status_code == 200
+    assert descarga["Content-Disposition"] == f'attachment; filename="reclamo-{codigo}.pdf"'
+    pdf = b"".join(descarga.streaming_content)
+    assert hashlib.sha256(pdf).hexdigest() == hoja.sha256
     assert pdf.startswith(b"%PDF")
     assert b"/ByteRange" in pdf  # signed
     texto = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert codigo in texto
     assert "Fui tres veces a mesa de partes" in texto
-    # Issuing again changes nothing.
-    assert t_services.reclamo_pdf_emitir(reclamo_id=reclamo.pk) == "omitido"
+    # Anyone else gets "not found"; issuing again changes nothing.
+    assert Client().get(enlace).status_code == 404
+    assert documento_emitir(tipo="hoja_reclamo", documento_id=hoja.pk) == "omitido"
 
 
 def test_los_codigos_son_correlativos_por_anio(catalogo):
@@ -216,7 +229,7 @@ def test_marcado_en_los_hechos_se_guarda_como_texto_y_se_muestra_escapado(
     html = pagina.content.decode()
     assert "<script>alert" not in html and "<b>vuelva" not in html
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
-    with reclamo.archivo.open("rb") as archivo:
+    with reclamo.hoja.archivo.open("rb") as archivo:
         texto = "".join(p.extract_text() for p in PdfReader(io.BytesIO(archivo.read())).pages)
     assert '<script>alert("x")</script>' in " ".join(texto.split())
 
@@ -249,6 +262,33 @@ def test_un_documento_errado_responde_igual_que_un_codigo_desconocido(catalogo, 
         assert errores(respuesta) == [NO_ENCONTRADO]
         assert "Registrado el" not in respuesta.content.decode()
     assert _principal(documento_errado) == _principal(codigo_desconocido) == _principal(ambos_errados)
+
+
+def test_la_hoja_se_descarga_tras_consultar_con_codigo_y_documento(catalogo, client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        codigo = reclamo_registrar().codigo
+    enlace = f"/libro-de-reclamaciones/{codigo}/hoja.pdf"
+    assert client.get(enlace).status_code == 404
+    # A wrong document does not open it either.
+    client.post(SEGUIMIENTO, {"codigo": codigo, "numero_documento": "45871236"})
+    assert client.get(enlace).status_code == 404
+    consulta = client.post(SEGUIMIENTO, {"codigo": codigo, "numero_documento": DNI_RECLAMANTE})
+    assert f'href="{enlace}"' in consulta.content.decode()
+    assert client.get(enlace).status_code == 200
+
+
+def test_una_hoja_cuya_tarea_se_perdio_la_emite_el_barrido(catalogo, django_capture_on_commit_callbacks):
+    """The task that makes the sheet never ran (the broker lost it): the sweeper
+    that runs every document kind of the entity finds it and issues it."""
+    from egov.documentos import documentos_pendientes_reencolar
+
+    reclamo = reclamo_registrar()  # outside a commit: its task was never sent
+    hoja = HojaReclamo.objects.get(reclamo=reclamo)
+    assert not hoja.listo
+    with django_capture_on_commit_callbacks(execute=True):
+        assert documentos_pendientes_reencolar(minutos=0)["hojareclamo"] == 1
+    hoja.refresh_from_db()
+    assert hoja.listo and hoja.sha256
 
 
 def test_seguimiento_sin_datos(catalogo, client):
