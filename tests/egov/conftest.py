@@ -1,7 +1,7 @@
 """Fixtures of the infrastructure tests: the seeded catalog, citizens and a
 Redis server of the test's own, as the issued-documents tests build them."""
 
-from tests.certificados.conftest import (  # noqa: F401 - fixtures shared with those tests
+from tests.tramites.certificados.conftest import (  # noqa: F401 - fixtures shared with those tests
     catalogo,
     ciudadano,
     grupos,

@@ -11,8 +11,8 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from tests.certificados.conftest import DOMICILIO, esperar, presentar, resolutor
 from tests.factories import CLAVE, PerfilFactory
+from tests.tramites.certificados.conftest import DOMICILIO, esperar, presentar, resolutor
 from tramites import services
 from tramites.models import Estado, Solicitud
 

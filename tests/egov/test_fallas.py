@@ -11,9 +11,15 @@ import pytest
 from django.core.files.storage import FileSystemStorage
 from django.test import Client
 
-from tests.certificados.conftest import DOMICILIO, certificado_de, pdf_simple, presentar, resolutor
 from tests.factories import CLAVE
 from tests.procesos import Gunicorn, entorno_produccion, puerto_libre
+from tests.tramites.certificados.conftest import (
+    DOMICILIO,
+    certificado_de,
+    pdf_simple,
+    presentar,
+    resolutor,
+)
 from tramites import services
 from tramites.models import Adjunto, Estado, EstadoDocumento, Solicitud, Tramite
 

@@ -20,7 +20,8 @@ from ciudadanos import services as ciudadanos_services
 from ciudadanos.models import Notificacion
 from egov.documentos import documentos_pendientes_reencolar
 from tests import factories
-from tests.certificados.conftest import (
+from tests.procesos import Gunicorn, Visitante, clave_de_produccion, entorno_produccion
+from tests.tramites.certificados.conftest import (
     INFORMACION,
     broker_en,
     esperar,
@@ -28,7 +29,6 @@ from tests.certificados.conftest import (
     presentar,
     servidor_de,
 )
-from tests.procesos import Gunicorn, Visitante, clave_de_produccion, entorno_produccion
 from tramites.models import CargoPresentacion, Certificado, Estado, EstadoDocumento, Solicitud
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]

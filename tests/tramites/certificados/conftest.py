@@ -37,7 +37,7 @@ from tramites.declaraciones import TipoCampo
 from tramites.models import Certificado, Oficina, Solicitud, Tramite
 from tramites.roles import JEFE_DE_OFICINA, grupos_sincronizar
 
-RAIZ = Path(__file__).resolve().parents[2]
+RAIZ = Path(__file__).resolve().parents[3]
 LIMA = zoneinfo.ZoneInfo("America/Lima")
 
 DOMICILIO = "constancia-de-domicilio"  # SGPV, silencio positivo, S/ 15, 1 document
