@@ -5,6 +5,9 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
+# The fixtures every folder shares, and the real processes (worker, Redis) some tests start.
+pytest_plugins = ["tests.fixtures", "tests.procesos"]
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_DISPONIBLE = bool(shutil.which(CHROMIUM))
 
@@ -51,7 +54,8 @@ def pytest_terminal_summary(terminalreporter):
             terminalreporter.write_line(f"{r.nodeid}: {r.longrepr[2]}")
 
 
-def _cache_vaciar():
+def cache_vaciar():
+    """Empties this run's cache (only its keys when the cache is the shared Redis)."""
     if settings.CACHES["default"]["BACKEND"].endswith("RedisCacheRapida"):
         # Only this run's keys (Redis FLUSHDB would also empty a parallel run's).
         cliente = cache._cache.get_client(write=True)
@@ -65,9 +69,9 @@ def _cache_vaciar():
 @pytest.fixture(autouse=True)
 def _cache_limpia():
     """Rate limits and sessions live in the cache: every test starts clean."""
-    _cache_vaciar()
+    cache_vaciar()
     yield
-    _cache_vaciar()
+    cache_vaciar()
 
 
 @pytest.fixture(autouse=True)

@@ -1,11 +1,15 @@
 """Real server processes for the tests that need them: gunicorn serving the
-portal with the production settings, and nginx in front of it.
+portal with the production settings, nginx in front of it, a `celery worker`
+on the test database (the `worker` fixture) and a redis-server of the test's
+own that it can stop and start (the `redis_propio` fixture). tests/conftest.py
+registers this module as a plugin for those two fixtures.
 
 Each process runs on a free port of the loopback, writes its log to a file the
 test can read, and is stopped by the test (or its fixture). Waits are on a
 condition, never a fixed time.
 """
 
+import contextlib
 import datetime
 import functools
 import getpass
@@ -13,30 +17,23 @@ import http.client
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from urllib.parse import quote
+
+import pytest
+
+from tests.fixtures import esperar
 
 RAIZ = Path(__file__).resolve().parents[1]
 NGINX = os.environ.get("NGINX_PATH", "/usr/sbin/nginx")
 # Host name the portal processes answer to (a reserved test domain).
 HOST_PRUEBA = "tramites.villaesperanza.test"
-
-
-def esperar(condicion, segundos=30.0, paso=0.05):
-    """Polls `condicion` until it is true or the time runs out; returns its last value."""
-    limite = time.monotonic() + segundos
-    while time.monotonic() < limite:
-        resultado = condicion()
-        if resultado:
-            return resultado
-        time.sleep(paso)
-    return condicion()
 
 
 def puerto_libre(direccion="127.0.0.1") -> int:
@@ -452,3 +449,183 @@ class Visitante:
 
     def texto(self, respuesta) -> str:
         return respuesta.cuerpo.decode(errors="replace")
+
+
+# --- Celery workers and a Redis of the test's own ---------------------------------------------
+
+
+class RedisPropio:
+    """A redis-server of this test only, on a free port, without persistence:
+    the test can stop it (a broker outage) and start it again."""
+
+    def __init__(self, carpeta: Path):
+        self.puerto = puerto_libre()
+        self.carpeta = carpeta
+        self.proceso = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.puerto}/0"
+
+    def responde(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.puerto), timeout=0.5):
+                return True
+        except OSError:
+            return False
+
+    def arrancar(self):
+        self.carpeta.mkdir(parents=True, exist_ok=True)
+        self.proceso = subprocess.Popen(
+            ["redis-server", "--port", str(self.puerto), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.carpeta)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        assert esperar(self.responde, 10), "redis-server no arrancó"
+
+    def detener(self):
+        if self.proceso is not None:
+            self.proceso.terminate()
+            try:
+                self.proceso.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proceso.kill()
+                self.proceso.wait()
+            self.proceso = None
+        assert esperar(lambda: not self.responde(), 10)
+
+    def cliente(self):
+        import redis
+
+        return redis.Redis.from_url(self.url)
+
+
+@contextlib.contextmanager
+def broker_en(url: str):
+    """Points this process's Celery app (and the setting) at a broker, with
+    fresh connection pools, and turns eager mode off: tasks are published."""
+    from django.conf import settings
+
+    from egov.celery import app as celery_app
+
+    anterior = (celery_app.conf.broker_url, settings.CELERY_BROKER_URL, celery_app.conf.task_always_eager)
+
+    def pools_nuevos():
+        celery_app._pool = None
+        with contextlib.suppress(AttributeError, KeyError):
+            celery_app.__dict__["amqp"]._producer_pool = None
+
+    celery_app.conf.broker_url = url
+    settings.CELERY_BROKER_URL = url
+    celery_app.conf.task_always_eager = False
+    pools_nuevos()
+    try:
+        yield
+    finally:
+        celery_app.conf.broker_url, settings.CELERY_BROKER_URL, celery_app.conf.task_always_eager = anterior
+        pools_nuevos()
+
+
+class Trabajador:
+    """A `celery worker` process as production runs it (queues default and
+    pdf), on the test database and a given broker; its log goes to a file."""
+
+    def __init__(self, proceso, log: Path):
+        self.proceso = proceso
+        self.log = log
+
+    @property
+    def pid(self):
+        return self.proceso.pid
+
+    def salida(self) -> str:
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+    def listo(self, segundos=30):
+        if not esperar(lambda: " ready." in self.salida() or self.proceso.poll() is not None, segundos):
+            pytest.fail("El worker no arrancó:\n" + self.salida()[-3000:])
+        if self.proceso.poll() is not None:
+            pytest.fail("El worker terminó al arrancar:\n" + self.salida()[-3000:])
+        return self
+
+    def hijos(self) -> list[int]:
+        """The pool processes of a prefork worker."""
+        return sorted(
+            int(pid) for ruta in Path(f"/proc/{self.pid}/task").glob("*/children")
+            for pid in ruta.read_text().split()
+        )
+
+    def matar(self):
+        """SIGKILL: no chance to ack, reject or clean anything."""
+        if self.proceso.poll() is None:
+            os.kill(self.pid, signal.SIGKILL)
+            self.proceso.wait(timeout=10)
+
+    def terminar(self):
+        if self.proceso.poll() is None:
+            self.proceso.terminate()
+            try:
+                self.proceso.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proceso.kill()
+                self.proceso.wait()
+
+
+@pytest.fixture
+def worker(tmp_path, settings):
+    """Starts (when called) a real worker against a broker URL. Stopped at the end."""
+    from django.db import connection
+
+    from egov import pdf as documentos
+
+    bd = connection.settings_dict
+    documentos.firmante()  # the demo signing certificate exists before any worker needs it
+    procesos = []
+
+    def arrancar(broker_url, *, pool="solo", nombre=None):
+        numero = len(procesos) + 1
+        nombre = nombre or f"certificados{numero}"
+        var = tmp_path / f"worker-var-{numero}"
+        var.mkdir()
+        entorno = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "egov.settings",
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": settings.SECRET_KEY,
+            "DATABASE_URL": f"postgres://{bd['USER']}@{bd['HOST']}:{bd['PORT']}/{bd['NAME']}",
+            "REDIS_URL": broker_url,
+            "VAR_DIR": str(var),
+            # The same private files and signing certificate as this test process.
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "CERT_SIGNING_P12": str(settings.CERT_SIGNING_P12),
+            "CERT_SIGNING_PASSWORD": settings.CERT_SIGNING_PASSWORD,
+            "CERT_SIGNING_DEMO": "false",
+            "SITE_URL": settings.SITE_URL,
+        }
+        entorno.pop("EMAIL_URL", None)
+        log = tmp_path / f"worker-{numero}.log"
+        argumentos = [sys.executable, "-m", "celery", "-A", "egov", "worker", "-Q", "default,pdf",
+                      "-n", f"{nombre}@%h", "--without-mingle", "--without-gossip",
+                      "--without-heartbeat", "-l", "INFO", "--pool", pool]
+        if pool == "prefork":
+            argumentos += ["--concurrency", "1"]
+        with open(log, "w") as salida:
+            proceso = subprocess.Popen(argumentos, cwd=RAIZ, env=entorno, stdout=salida,
+                                       stderr=subprocess.STDOUT)
+        trabajador = Trabajador(proceso, log)
+        procesos.append(trabajador)
+        return trabajador
+
+    yield arrancar
+    for trabajador in procesos:
+        trabajador.terminar()
+
+
+@pytest.fixture
+def redis_propio(tmp_path):
+    if not shutil.which("redis-server"):
+        pytest.fail("Estas pruebas necesitan redis-server (paquete redis-server de Debian).")
+    servidor = RedisPropio(tmp_path / "redis")
+    yield servidor
+    if servidor.proceso is not None:
+        servidor.detener()

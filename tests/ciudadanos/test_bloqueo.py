@@ -20,7 +20,7 @@ from django.test import Client
 
 from ciudadanos.models import BloqueoAcceso
 from tests import factories
-from tests.conftest import _cache_vaciar
+from tests.conftest import cache_vaciar
 
 pytestmark = pytest.mark.django_db
 
@@ -313,7 +313,7 @@ def test_la_espera_vale_desde_cualquier_direccion(reloj):
 def test_la_espera_sigue_si_la_cache_se_vacia(client, reloj):
     factories.UsuarioFactory(email="rosa@example.pe")
     fallar(client, "rosa@example.pe", 5)
-    _cache_vaciar()  # Redis restarted, or evicted everything
+    cache_vaciar()  # Redis restarted, or evicted everything
     respuesta = iniciar_sesion(client, "rosa@example.pe")
     assert espera_anunciada(respuesta) == 1
     assert usuario_en_sesion(client) is None

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from tests.factories import CLAVE, PerfilFactory
-from tests.tramites.certificados.conftest import DOMICILIO, esperar, presentar, resolutor
+from tests.fixtures import DOMICILIO, esperar, presentar, resolutor
 from tramites import services
 from tramites.models import Estado, Solicitud
 

@@ -4,7 +4,6 @@ commit, and nothing reaches the broker when the transaction rolls back."""
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from django.db import connection, transaction
 from ciudadanos import services
 from egov.celery import app as celery_app
 from tests.factories import PerfilFactory
+from tests.fixtures import esperar
 
 RAIZ = Path(__file__).resolve().parents[2]
 
@@ -26,15 +26,6 @@ def _datos(perfil, **cambios):
     }
     datos.update(cambios)
     return datos
-
-
-def _esperar(condicion, segundos=60):
-    limite = time.monotonic() + segundos
-    while time.monotonic() < limite:
-        if condicion():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 @pytest.fixture
@@ -110,11 +101,13 @@ def test_worker_real_ejecuta_lo_confirmado_y_nada_de_lo_revertido(broker, worker
     def correos():
         return list(proceso.buzon.glob("*.log")) if proceso.buzon.exists() else []
 
-    llego = _esperar(lambda: correos() and broker.llen("default") == 0)
+    llego = esperar(lambda: correos() and broker.llen("default") == 0)
     if not llego:
         proceso.terminate()
         pytest.fail("El worker no entregó el aviso:\n" + proceso.stdout.read()[-3000:])
-    time.sleep(1)
+    # Django's file backend ends each message with a line of 79 dashes: the
+    # delivered email is completely written.
+    assert esperar(lambda: all(a.read_text().rstrip().endswith("-" * 79) for a in correos()), 10)
     archivos = correos()
     assert len(archivos) == 1
     contenido = archivos[0].read_text()

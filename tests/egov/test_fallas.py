@@ -12,14 +12,8 @@ from django.core.files.storage import FileSystemStorage
 from django.test import Client
 
 from tests.factories import CLAVE
+from tests.fixtures import DOMICILIO, certificado_de, pdf_simple, presentar, resolutor
 from tests.procesos import Gunicorn, entorno_produccion, puerto_libre
-from tests.tramites.certificados.conftest import (
-    DOMICILIO,
-    certificado_de,
-    pdf_simple,
-    presentar,
-    resolutor,
-)
 from tramites import services
 from tramites.models import Adjunto, Estado, EstadoDocumento, Solicitud, Tramite
 

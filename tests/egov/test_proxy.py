@@ -18,13 +18,13 @@ import redis
 import yaml
 from django.conf import settings
 
+from tests.fixtures import esperar
 from tests.procesos import (
     HOST_PRUEBA,
     Gunicorn,
     Nginx,
     certificado_autofirmado,
     entorno_produccion,
-    esperar,
     pedir,
     plantilla_renderizada,
     puerto_libre,

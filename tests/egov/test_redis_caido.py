@@ -20,15 +20,9 @@ from ciudadanos import services as ciudadanos_services
 from ciudadanos.models import Notificacion
 from egov.documentos import documentos_pendientes_reencolar
 from tests import factories
-from tests.procesos import Gunicorn, Visitante, clave_de_produccion, entorno_produccion
-from tests.tramites.certificados.conftest import (
-    INFORMACION,
-    broker_en,
-    esperar,
-    persona,
-    presentar,
-    servidor_de,
-)
+from tests.fixtures import INFORMACION, esperar, persona, presentar
+from tests.fixtures import jefe_de as servidor_de
+from tests.procesos import Gunicorn, Visitante, broker_en, clave_de_produccion, entorno_produccion
 from tramites.models import CargoPresentacion, Certificado, Estado, EstadoDocumento, Solicitud
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]

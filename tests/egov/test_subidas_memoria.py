@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from tests import factories
-from tests.procesos import Gunicorn, Visitante, clave_de_produccion, entorno_produccion, esperar
+from tests.fixtures import esperar
+from tests.procesos import Gunicorn, Visitante, clave_de_produccion, entorno_produccion
 from tramites import services
 from tramites.models import Adjunto, Tramite
 

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import CHROMIUM
 from tests.factories import CLAVE, UsuarioFactory
+from tests.fixtures import DOMICILIO, pdf_simple, persona
 
 TIEMPO_MAXIMO_MS = 10_000
 expect.set_options(timeout=TIEMPO_MAXIMO_MS)
@@ -80,7 +81,7 @@ def servidor(live_server):
 
 
 @pytest.fixture
-def ciudadano(transactional_db):
+def ciudadano_sin_perfil(transactional_db):
     """A citizen with a verified email and no profile yet."""
     return UsuarioFactory()
 
@@ -114,50 +115,17 @@ def revisar_accesibilidad():
     return revisar
 
 
-# --- Procedures: the seeded catalog, citizens with a profile, real files ---------------------
-
-DOMICILIO = "constancia-de-domicilio"
-
-
-@pytest.fixture
-def catalogo_cargado(transactional_db):
-    """The seeded TUPA and the staff role groups. A transactional test flushes
-    every table at its end, the rows the migrations wrote included, so both are
-    created again for each test that needs them."""
-    import io
-
-    from django.contrib.auth.models import Group, Permission
-    from django.core.management import call_command
-
-    from tramites.roles import grupos_sincronizar
-
-    call_command("catalogo_cargar", stdout=io.StringIO())
-    grupos_sincronizar(Group, Permission)
+# --- Procedures: citizens with a profile, real files ------------------------------------------
 
 
 @pytest.fixture
 def ciudadano_con_perfil(transactional_db):
     """A citizen with a verified email and a complete profile in Miraflores
     (department 15, the entity's: district questions come prefilled)."""
-    from tests.factories import PerfilFactory
-
-    return PerfilFactory(
+    return persona(
         nombres="Rosa", apellido_paterno="Huamán", apellido_materno="Ccori",
         direccion="Jr. Junín 456", ubigeo="150122",
-    ).usuario
-
-
-def pdf_pequeno() -> bytes:
-    """A valid one-page PDF, as the upload checks want it."""
-    import io
-
-    from pypdf import PdfWriter
-
-    escritor = PdfWriter()
-    escritor.add_blank_page(width=595, height=842)
-    salida = io.BytesIO()
-    escritor.write(salida)
-    return salida.getvalue()
+    )
 
 
 @pytest.fixture
@@ -168,7 +136,7 @@ def archivo_pdf(tmp_path):
     def escribir(nombre="recibo.pdf"):
         ruta = tmp_path / "subidas" / nombre
         ruta.parent.mkdir(exist_ok=True)
-        ruta.write_bytes(pdf_pequeno())
+        ruta.write_bytes(pdf_simple())
         return ruta
 
     return escribir
@@ -193,7 +161,7 @@ def en_otro_hilo(funcion, *args, **kwargs):
 
 
 @pytest.fixture
-def presentar_constancia(catalogo_cargado):
+def presentar_constancia(catalogo):
     """Files a complete "constancia de domicilio" for a citizen through the
     services, as the filing pages do; returns the filed request."""
     import datetime
@@ -223,7 +191,7 @@ def presentar_constancia(catalogo_cargado):
             },
         )
         revisado = archivo_revisar(
-            SimpleUploadedFile(nombre_recibo, pdf_pequeno()), max_bytes=settings.ADJUNTO_MAX_BYTES
+            SimpleUploadedFile(nombre_recibo, pdf_simple()), max_bytes=settings.ADJUNTO_MAX_BYTES
         )
         services.adjunto_agregar(
             solicitud=solicitud, requerido=tramite.adjuntos_requeridos.get(), revisado=revisado,

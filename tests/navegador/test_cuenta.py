@@ -155,10 +155,10 @@ def test_registro_confirmacion_perfil_salida_y_entrada(page, servidor, mailoutbo
 
 
 def test_perfil_sin_javascript_con_botones_mostrar(
-    new_context, servidor, ciudadano, iniciar_sesion
+    new_context, servidor, ciudadano_sin_perfil, iniciar_sesion
 ):
     page = new_context(java_script_enabled=False).new_page()
-    iniciar_sesion(page, ciudadano.email)
+    iniciar_sesion(page, ciudadano_sin_perfil.email)
     page.goto(f"{servidor}/cuenta/perfil/editar/")
 
     _escribir_datos_personales(page)
@@ -189,8 +189,8 @@ def test_perfil_sin_javascript_con_botones_mostrar(
 # --- 3. A validation error ----------------------------------------------------
 
 
-def test_perfil_con_digito_de_verificacion_errado(page, servidor, ciudadano, iniciar_sesion):
-    iniciar_sesion(page, ciudadano.email)
+def test_perfil_con_digito_de_verificacion_errado(page, servidor, ciudadano_sin_perfil, iniciar_sesion):
+    iniciar_sesion(page, ciudadano_sin_perfil.email)
     page.goto(f"{servidor}/cuenta/perfil/editar/")
     datos = {**DATOS, "numero_documento": "10117410-3"}
     _escribir_datos_personales(page, datos)
@@ -264,9 +264,9 @@ def test_formularios_de_cuenta_con_errores_sin_violaciones_axe(
 
 
 def test_perfil_sin_violaciones_axe(
-    page, servidor, ciudadano, iniciar_sesion, revisar_accesibilidad
+    page, servidor, ciudadano_sin_perfil, iniciar_sesion, revisar_accesibilidad
 ):
-    iniciar_sesion(page, ciudadano.email)
+    iniciar_sesion(page, ciudadano_sin_perfil.email)
 
     page.goto(f"{servidor}/cuenta/perfil/editar/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Completa tu perfil")
@@ -301,9 +301,9 @@ def _confirmar_acceso(page, destino, revisar_accesibilidad=None):
 
 
 def test_activar_verificacion_en_dos_pasos_sin_violaciones_axe(
-    page, servidor, ciudadano, iniciar_sesion, revisar_accesibilidad
+    page, servidor, ciudadano_sin_perfil, iniciar_sesion, revisar_accesibilidad
 ):
-    iniciar_sesion(page, ciudadano.email)
+    iniciar_sesion(page, ciudadano_sin_perfil.email)
     page.goto(f"{servidor}/cuenta/2fa/totp/activate/")
     _confirmar_acceso(page, f"{servidor}/cuenta/2fa/totp/activate/", revisar_accesibilidad)
     expect(page.locator("main img.qr")).to_be_visible()
@@ -335,7 +335,7 @@ def _sin_desplazamiento_horizontal(page, descripcion):
     )
 
 
-def test_sin_desplazamiento_horizontal_a_320px(new_context, servidor, ciudadano, iniciar_sesion):
+def test_sin_desplazamiento_horizontal_a_320px(new_context, servidor, ciudadano_sin_perfil, iniciar_sesion):
     page = new_context(viewport={"width": 320, "height": 640}).new_page()
 
     page.goto(f"{servidor}/")
@@ -343,7 +343,7 @@ def test_sin_desplazamiento_horizontal_a_320px(new_context, servidor, ciudadano,
     page.goto(f"{servidor}/cuenta/signup/")
     _sin_desplazamiento_horizontal(page, "registro")
 
-    iniciar_sesion(page, ciudadano.email)
+    iniciar_sesion(page, ciudadano_sin_perfil.email)
     page.goto(f"{servidor}/cuenta/perfil/editar/")
     _sin_desplazamiento_horizontal(page, "perfil por completar")
     page.get_by_role("button", name="Guardar mis datos").click()

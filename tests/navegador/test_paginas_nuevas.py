@@ -16,7 +16,7 @@ pytestmark = pytest.mark.navegador
 
 
 def test_iniciar_un_tramite_con_el_teclado(
-    page, servidor, catalogo_cargado, ciudadano_con_perfil, iniciar_sesion, revisar_accesibilidad
+    page, servidor, catalogo, ciudadano_con_perfil, iniciar_sesion, revisar_accesibilidad
 ):
     iniciar_sesion(page, ciudadano_con_perfil.email)
     # A shared link to the start address creates nothing: it shows the button.
@@ -37,7 +37,7 @@ def test_iniciar_un_tramite_con_el_teclado(
 
 
 def test_un_envio_demasiado_grande_se_explica(
-    page, servidor, catalogo_cargado, settings, revisar_accesibilidad
+    page, servidor, catalogo, settings, revisar_accesibilidad
 ):
     settings.PETICION_MAX_BYTES = 2000
     page.goto(f"{servidor}/libro-de-reclamaciones/")
@@ -51,7 +51,7 @@ def test_un_envio_demasiado_grande_se_explica(
 
 
 def test_el_almacenamiento_caido_se_dice_en_el_formulario(
-    page, servidor, catalogo_cargado, ciudadano_con_perfil, iniciar_sesion, revisar_accesibilidad,
+    page, servidor, catalogo, ciudadano_con_perfil, iniciar_sesion, revisar_accesibilidad,
     archivo_pdf, settings,
 ):
     from tramites import services

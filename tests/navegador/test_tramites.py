@@ -73,7 +73,7 @@ def _sin_desplazamiento_horizontal(page, descripcion):
 
 
 def test_buscar_presentar_y_ver_el_expediente(
-    page, servidor, catalogo_cargado, ciudadano_con_perfil, iniciar_sesion,
+    page, servidor, catalogo, ciudadano_con_perfil, iniciar_sesion,
     revisar_accesibilidad, archivo_pdf,
 ):
     iniciar_sesion(page, ciudadano_con_perfil.email)
@@ -237,7 +237,7 @@ def test_buscar_presentar_y_ver_el_expediente(
     revisar_accesibilidad(page, "detalle del expediente")
 
 
-def test_busqueda_sin_tildes_y_sin_resultados(page, servidor, catalogo_cargado, revisar_accesibilidad):
+def test_busqueda_sin_tildes_y_sin_resultados(page, servidor, catalogo, revisar_accesibilidad):
     page.goto(f"{servidor}/tramites/")
     page.get_by_label("Buscar un trámite").fill("informacion")
     page.get_by_role("button", name="Buscar").click()
@@ -255,7 +255,7 @@ def test_busqueda_sin_tildes_y_sin_resultados(page, servidor, catalogo_cargado, 
 
 
 def test_cerrar_y_retomar_el_borrador(
-    new_context, servidor, catalogo_cargado, ciudadano_con_perfil, iniciar_sesion,
+    new_context, servidor, catalogo, ciudadano_con_perfil, iniciar_sesion,
 ):
     contexto = new_context()
     page = contexto.new_page()
@@ -296,7 +296,7 @@ def test_cerrar_y_retomar_el_borrador(
 
 
 def test_pasos_sin_desplazamiento_horizontal_a_320px(
-    new_context, servidor, catalogo_cargado, ciudadano_con_perfil, iniciar_sesion, archivo_pdf,
+    new_context, servidor, catalogo, ciudadano_con_perfil, iniciar_sesion, archivo_pdf,
 ):
     page = new_context(viewport={"width": 320, "height": 640}).new_page()
     iniciar_sesion(page, ciudadano_con_perfil.email)

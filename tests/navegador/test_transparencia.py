@@ -22,7 +22,7 @@ TITULO_GRAFICO = "Solicitudes presentadas y decididas por mes"
 
 
 @pytest.fixture
-def jefe_sgpv(catalogo_cargado):
+def jefe_sgpv(catalogo):
     """Head of the office that resolves the address certificate."""
     from django.contrib.auth.models import Group
 
@@ -98,7 +98,7 @@ def test_pagina_de_transparencia_con_cifras_grafico_y_tabla(page, servidor, dene
     revisar_accesibilidad(page, f"/transparencia/{DOMICILIO}/")
 
 
-def test_datos_abiertos_sin_violaciones_axe(page, servidor, catalogo_cargado, revisar_accesibilidad):
+def test_datos_abiertos_sin_violaciones_axe(page, servidor, catalogo, revisar_accesibilidad):
     respuesta = page.goto(f"{servidor}/datos-abiertos/")
     assert respuesta.status == 200
     expect(page.get_by_role("heading", level=1, name="Datos abiertos")).to_be_visible()
@@ -109,7 +109,7 @@ def test_datos_abiertos_sin_violaciones_axe(page, servidor, catalogo_cargado, re
 # --- Libro de Reclamaciones -----------------------------------------------------------------------
 
 
-def test_reclamo_registrar_y_consultar(page, servidor, catalogo_cargado, revisar_accesibilidad, mailoutbox):
+def test_reclamo_registrar_y_consultar(page, servidor, catalogo, revisar_accesibilidad, mailoutbox):
     page.goto(f"{servidor}/libro-de-reclamaciones/")
     expect(page.get_by_role("heading", level=1, name="Libro de Reclamaciones")).to_be_visible()
     revisar_accesibilidad(page, "Libro de Reclamaciones, vacío")

@@ -23,8 +23,9 @@ from django.test import Client
 
 from ciudadanos import bloqueos
 from ciudadanos.models import BloqueoAcceso, Notificacion
+from egov.models import Mensaje
 from tests import factories
-from tests.tramites.conftest import borrador_completo
+from tests.fixtures import borrador_completo
 from tramites import services
 from tramites.models import DiaNoLaborable, EstadoDocumento, Oficina, Solicitud, Tramite
 from tramites.roles import JEFE_DE_OFICINA, grupos_sincronizar
@@ -270,6 +271,8 @@ def mundo(db, django_capture_on_commit_callbacks) -> Mundo:
         "presencial": Objeto("transparencia.atencionpresencial", presencial.pk, nombre="la atención presencial"),
         "costo": Objeto("transparencia.costomensual", costo.pk, nombre="el costo mensual"),
         "bloqueo": Objeto("ciudadanos.bloqueoacceso", BloqueoAcceso.objects.get().pk, nombre="un bloqueo de inicio de sesión"),
+        "mensaje": Objeto("egov.mensaje", Mensaje.objects.get(referencia=f"notificacion:{aviso.pk}").pk,
+                          nombre="la alerta por correo del aviso de A"),
     }
     admin_objetos = {}
     for objeto in (*objetos.values(), *catalogo.values()):

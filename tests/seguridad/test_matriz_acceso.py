@@ -285,6 +285,8 @@ ESPERADO = {
                    borrar=NADIE, datos_cambio=lambda m, r: {"respuesta": "Lo atendimos."}),
     **modelo_admin("transparencia/hojareclamo", ver=permiso("view", "change"), agregar=NADIE, cambiar=NADIE,
                    borrar=NADIE),
+    # The outbox: only who holds its permissions (the operators) sees or retries a message.
+    **modelo_admin("egov/mensaje", ver=permiso("view", "change"), agregar=NADIE, cambiar=NADIE, borrar=NADIE),
 }
 
 

@@ -1,40 +1,21 @@
-"""Shared pieces of the procedure tests: the seeded catalog, citizens with a
-complete profile, staff of an office, real files (PDF, PNG, JPEG) and helpers
-that build a complete draft or file a request through the services, the way
-the filing pages do."""
+"""Pieces of the procedure tests (and of the folders under this one): the
+cache kept in this process, real files (PDF, PNG, JPEG), the head of the
+office that resolves the address certificate, a logged-in citizen's client,
+the filing steps' addresses and what a person reads on a page. Catalog,
+people and requests come from tests/fixtures.py."""
 
-import datetime
 import io
 import os
 import re
-import zoneinfo
 from html import unescape
 from html.parser import HTMLParser
 
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
-from django.utils import timezone
 from PIL import Image
-from pypdf import PdfWriter
 
-from tests import factories
-from tramites import services
-from tramites.archivos import archivo_revisar
-from tramites.declaraciones import TipoCampo
-from tramites.models import Oficina, Solicitud, Tramite
-
-LIMA = zoneinfo.ZoneInfo("America/Lima")
-
-DOMICILIO = "constancia-de-domicilio"
-LICENCIA = "licencia-de-funcionamiento-riesgo-bajo"
-INFORMACION = "acceso-a-la-informacion-publica"
-
-
-def en_lima(anio, mes, dia, hora=10, minuto=0):
-    """An aware datetime in Lima, for time_machine.travel()."""
-    return datetime.datetime(anio, mes, dia, hora, minuto, tzinfo=LIMA)
+from tests.fixtures import pdf_simple, servidor_de
 
 
 @pytest.fixture(autouse=True)
@@ -61,12 +42,7 @@ class Archivos:
 
     @staticmethod
     def pdf(paginas=1) -> bytes:
-        escritor = PdfWriter()
-        for _ in range(paginas):
-            escritor.add_blank_page(width=595, height=842)
-        salida = io.BytesIO()
-        escritor.write(salida)
-        return salida.getvalue()
+        return pdf_simple(paginas)
 
     @staticmethod
     def png(ancho=40, alto=30) -> bytes:
@@ -86,133 +62,13 @@ class Archivos:
         return SimpleUploadedFile(nombre, contenido, content_type=tipo)
 
 
-# --- Catalog and people --------------------------------------------------------------------
-
-
-@pytest.fixture
-def catalogo(db):
-    call_command("catalogo_cargar", stdout=io.StringIO())
-
-
-@pytest.fixture
-def ciudadano(db):
-    return factories.PerfilFactory().usuario
-
-
-@pytest.fixture
-def otro_ciudadano(db):
-    return factories.PerfilFactory().usuario
-
-
-JEFE = "Jefe de oficina"
-
-
-def servidor_de(sigla, rol=JEFE):
-    """A staff member of the office with this acronym, with a role (a group
-    of tramites/roles.py; the head of office may take every staff action)."""
-    usuario = factories.UsuarioFactory(is_staff=True, segundo_factor=True)
-    Oficina.objects.get(sigla=sigla).personal.add(usuario)
-    if rol:
-        from django.contrib.auth.models import Group, Permission
-
-        if not Group.objects.filter(name=rol).exists():
-            # A flushed database (transactional tests) lost the groups the migration made.
-            from tramites.roles import grupos_sincronizar
-
-            grupos_sincronizar(Group, Permission)
-        usuario.groups.add(Group.objects.get(name=rol))
-    return usuario
-
-
 @pytest.fixture
 def servidor(catalogo):
     """Staff of the office that resolves the address certificate (SGPV)."""
-    return servidor_de("SGPV")
-
-
-# --- Drafts and requests through the services ------------------------------------------------
-
-
-def respuesta_valida(campo) -> str:
-    """A stored answer that passes the question's own validation."""
-    if campo.tipo == TipoCampo.OPCION:
-        return campo.lista_opciones[0]
-    return {
-        TipoCampo.TEXTO: "Jr. Junín 456",
-        TipoCampo.TEXTO_LARGO: "Actas de sesiones de concejo de enero de 2026.",
-        TipoCampo.NUMERO: "3",
-        TipoCampo.FECHA: (timezone.localdate() + datetime.timedelta(days=30)).isoformat(),
-        TipoCampo.SI_NO: "si",
-        TipoCampo.DISTRITO: "150101",
-        TipoCampo.EMAIL: "entrega@example.pe",
-        TipoCampo.TELEFONO: "+51987654321",
-    }[campo.tipo]
-
-
-def adjuntar(solicitud, requerido=None, contenido=None, nombre="recibo.pdf"):
-    """Uploads a file to the request the way the pages do (checked, then stored)."""
-    revisado = archivo_revisar(
-        SimpleUploadedFile(nombre, contenido if contenido is not None else Archivos.pdf()),
-        max_bytes=10 * 1024 * 1024,
-    )
-    return services.adjunto_agregar(
-        solicitud=solicitud, requerido=requerido, revisado=revisado, max_total=25 * 1024 * 1024
-    )
-
-
-def borrador_completo(ciudadano, slug=DOMICILIO, adjuntos=True, pago=True, **respuestas) -> Solicitud:
-    """A draft with every question answered, every required document and the
-    payment registered: ready to file."""
-    tramite = Tramite.objects.get(slug=slug)
-    solicitud = services.borrador_iniciar(ciudadano=ciudadano, tramite=tramite)
-    datos = {campo.nombre: respuesta_valida(campo) for campo in tramite.campos.all()}
-    datos.update(respuestas)
-    solicitud = services.borrador_responder(solicitud=solicitud, respuestas=datos)
-    if adjuntos:
-        for requerido in tramite.adjuntos_requeridos.all():
-            adjuntar(solicitud, requerido)
-    if pago and tramite.tasa:
-        services.borrador_pago_registrar(
-            solicitud=solicitud, canal="bn", numero="12345678",
-            fecha=timezone.localdate(), monto=tramite.tasa,
-        )
-    return Solicitud.objects.get(pk=solicitud.pk)
-
-
-def presentar(ciudadano, slug=DOMICILIO, **respuestas) -> Solicitud:
-    solicitud = borrador_completo(ciudadano, slug, **respuestas)
-    return services.solicitud_presentar(
-        solicitud=solicitud, ciudadano=ciudadano, declaracion_jurada=True
-    )
+    return servidor_de("SGPV", "jefe")
 
 
 # --- HTTP ------------------------------------------------------------------------------------
-
-
-class Navegador:
-    """Django's test client where each request ends as a real one does: what
-    it scheduled for after the commit (emails, cache refreshes) runs when the
-    response is back."""
-
-    def __init__(self, client, capturar):
-        self.client = client
-        self._capturar = capturar
-
-    def get(self, *args, **kwargs):
-        with self._capturar(execute=True):
-            return self.client.get(*args, **kwargs)
-
-    def post(self, *args, **kwargs):
-        with self._capturar(execute=True):
-            return self.client.post(*args, **kwargs)
-
-    def __getattr__(self, nombre):
-        return getattr(self.client, nombre)
-
-
-@pytest.fixture
-def web(client, django_capture_on_commit_callbacks):
-    return Navegador(client, django_capture_on_commit_callbacks)
 
 
 @pytest.fixture

@@ -7,17 +7,15 @@ import pytest
 import time_machine
 
 from tests import factories
-from tests.tramites.conftest import (
+from tests.fixtures import (
     DOMICILIO,
     INFORMACION,
-    Archivos,
-    archivos_guardados,
     borrador_completo,
     en_lima,
     presentar,
     servidor_de,
-    url_paso,
 )
+from tests.tramites.conftest import Archivos, archivos_guardados, url_paso
 from tramites import services
 from tramites.models import Adjunto, Evento, Observacion, Solicitud
 
@@ -28,9 +26,9 @@ pytestmark = pytest.mark.django_db
 def de_a(catalogo, ciudadano):
     """Citizen A's observed request (with a document) and draft (with a document)."""
     with time_machine.travel(en_lima(2026, 3, 5, 10), tick=False):
-        solicitud = presentar(ciudadano, direccion="Jr. Secreto 321")
+        solicitud = presentar(ciudadano, DOMICILIO, direccion="Jr. Secreto 321")
         services.solicitud_observar(
-            solicitud=solicitud, servidor=servidor_de("SGPV"), mensaje="Recibo cortado."
+            solicitud=solicitud, servidor=servidor_de("SGPV", "jefe"), mensaje="Recibo cortado."
         )
         borrador = borrador_completo(ciudadano, "certificado-de-numeracion", direccion_predio="Av. Privada 77")
     return Solicitud.objects.get(pk=solicitud.pk), Solicitud.objects.get(pk=borrador.pk)
@@ -159,7 +157,7 @@ def test_el_paso_de_mi_borrador_con_otro_tramite_en_la_direccion_da_404(de_a, we
 
 def test_personal_de_otra_oficina_no_descarga_el_documento(de_a, web):
     solicitud, _b = de_a
-    web.force_login(servidor_de("SGRC"))
+    web.force_login(servidor_de("SGRC", "jefe"))
     assert web.get(f"/documentos/{solicitud.adjuntos.get().uuid}/").status_code == 404
 
 
@@ -177,7 +175,7 @@ def test_usuario_sin_is_staff_en_la_oficina_no_descarga(de_a, web, catalogo):
 def test_personal_de_la_oficina_del_tramite_descarga_el_documento(de_a, web, sigla):
     solicitud, _b = de_a
     adjunto = solicitud.adjuntos.get()
-    web.force_login(servidor_de(sigla))
+    web.force_login(servidor_de(sigla, "jefe"))
     respuesta = web.get(f"/documentos/{adjunto.uuid}/")
     assert respuesta.status_code == 200
     assert respuesta["Content-Disposition"] == 'attachment; filename="recibo.pdf"'
@@ -194,7 +192,7 @@ def test_personal_sin_doble_factor_no_descarga_nada_de_su_oficina(de_a, web):
     services.cargo_emitir(cargo_id=solicitud.cargo.pk)
     jefe = factories.UsuarioFactory(is_staff=True)
     Oficina.objects.get(sigla="SGPV").personal.add(jefe)
-    jefe.groups.add(servidor_de("SGPV").groups.get())
+    jefe.groups.add(servidor_de("SGPV", "jefe").groups.get())
     superusuario = factories.UsuarioFactory(is_staff=True, is_superuser=True)
     for quien in (jefe, superusuario):
         web.force_login(quien)
@@ -216,14 +214,14 @@ def test_el_personal_no_descarga_documentos_de_un_borrador(de_a, web):
     adjunto = borrador.adjuntos.get()
     # Staff of both offices of the draft's procedure, and a superuser.
     superusuario = factories.UsuarioFactory(is_staff=True, is_superuser=True)
-    for quien in (servidor_de("SGOPC"), servidor_de("MPA"), superusuario):
+    for quien in (servidor_de("SGOPC", "jefe"), servidor_de("MPA", "jefe"), superusuario):
         web.force_login(quien)
         assert web.get(f"/documentos/{adjunto.uuid}/").status_code == 404
 
 
 def test_el_personal_no_ve_las_paginas_del_ciudadano(de_a, web):
     solicitud, _b = de_a
-    web.force_login(servidor_de("SGPV"))
+    web.force_login(servidor_de("SGPV", "jefe"))
     for url in (
         f"/mis-tramites/{solicitud.expediente}/",
         f"/mis-tramites/{solicitud.expediente}/subsanar/",

@@ -16,13 +16,8 @@ from PIL import Image
 from pypdf import PdfWriter
 from pypdf.actions import JavaScript
 
-from tests.tramites.conftest import (
-    DOMICILIO,
-    Archivos,
-    Pagina,
-    archivos_guardados,
-    url_paso,
-)
+from tests.fixtures import DOMICILIO
+from tests.tramites.conftest import Archivos, Pagina, archivos_guardados, url_paso
 from tramites import services
 from tramites.archivos import archivo_revisar
 from tramites.models import Adjunto, Tramite

@@ -14,7 +14,8 @@ from django.core.management import call_command
 from django.test import RequestFactory
 
 from tests import factories
-from tests.tramites.conftest import DOMICILIO, INFORMACION, LICENCIA, Pagina, presentar
+from tests.fixtures import DOMICILIO, INFORMACION, LICENCIA, presentar
+from tests.tramites.conftest import Pagina
 from tramites import services
 from tramites.admin.catalogo import TramiteAdmin
 from tramites.models import CampoTramite, Oficina, Tramite

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests import factories
-from tests.tramites.conftest import DOMICILIO, presentar, servidor_de
+from tests.fixtures import DOMICILIO, presentar, servidor_de
 from tramites import services
 from tramites.models import (
     Adjunto,
@@ -121,7 +121,7 @@ def test_mis_tramites_cuesta_lo_mismo_con_1_que_con_200(catalogo, web, django_as
     uno, doscientos, calentar = (factories.PerfilFactory().usuario for _ in range(3))
     for ciudadano in (uno, calentar):
         services.solicitud_observar(
-            solicitud=presentar(ciudadano), servidor=servidor_de("SGPV"), mensaje="Falta un documento."
+            solicitud=presentar(ciudadano, DOMICILIO), servidor=servidor_de("SGPV", "jefe"), mensaje="Falta un documento."
         )
     solicitudes_en_bloque(doscientos, MUCHOS)
     services.borrador_iniciar(ciudadano=doscientos, tramite=Tramite.objects.get(slug=DOMICILIO))
@@ -150,10 +150,10 @@ def test_pagina_de_la_solicitud_cuesta_lo_mismo_con_1_que_con_200_documentos_y_e
     catalogo, web, django_assert_num_queries
 ):
     uno, doscientos, calentar = (factories.PerfilFactory().usuario for _ in range(3))
-    servidor = servidor_de("SGPV")
+    servidor = servidor_de("SGPV", "jefe")
     solicitudes = {}
     for ciudadano in (uno, doscientos, calentar):
-        solicitud = presentar(ciudadano)
+        solicitud = presentar(ciudadano, DOMICILIO)
         services.solicitud_observar(solicitud=solicitud, servidor=servidor, mensaje="Falta un documento.")
         solicitudes[ciudadano.pk] = Solicitud.objects.get(pk=solicitud.pk)
 

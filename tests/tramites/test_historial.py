@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from tests import factories
-from tests.tramites.conftest import en_lima
+from tests.fixtures import en_lima
 from tramites.models import Estado, Solicitud, TipoEvento, Tramite
 from tramites.services.historial import solicitud_historica_registrar
 

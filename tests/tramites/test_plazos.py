@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from tests.tramites.conftest import en_lima, presentar
+from tests.fixtures import DOMICILIO, en_lima, presentar
 from tramites.models import DiaNoLaborable
 from tramites.plazos import Calendario
 
@@ -108,7 +108,7 @@ def test_el_plazo_cruza_el_cambio_de_anio(calendario):
 def test_solicitud_presentada_un_viernes_antes_de_fiestas_patrias(catalogo, ciudadano):
     # Friday 24 July 2026, 18:30 in Lima (23:30 UTC, still Friday in Lima).
     with time_machine.travel(en_lima(2026, 7, 24, 18, 30), tick=False):
-        solicitud = presentar(ciudadano)
+        solicitud = presentar(ciudadano, DOMICILIO)
     assert timezone.localtime(solicitud.presentada_en).date() == D(2026, 7, 24)
     assert solicitud.fecha_limite == D(2026, 8, 4)  # 5 business days
 
@@ -116,9 +116,9 @@ def test_solicitud_presentada_un_viernes_antes_de_fiestas_patrias(catalogo, ciud
 @pytest.mark.django_db
 def test_solicitud_presentada_un_sabado_vence_como_si_fuera_el_lunes(catalogo, ciudadano, otro_ciudadano):
     with time_machine.travel(en_lima(2026, 3, 7, 11), tick=False):
-        sabado = presentar(ciudadano)
+        sabado = presentar(ciudadano, DOMICILIO)
     with time_machine.travel(en_lima(2026, 3, 9, 9), tick=False):
-        lunes = presentar(otro_ciudadano)
+        lunes = presentar(otro_ciudadano, DOMICILIO)
     assert sabado.fecha_limite == lunes.fecha_limite == D(2026, 3, 16)
 
 
@@ -126,7 +126,7 @@ def test_solicitud_presentada_un_sabado_vence_como_si_fuera_el_lunes(catalogo, c
 def test_hora_de_lima_decide_el_dia_de_presentacion(catalogo, ciudadano):
     # 21:00 on Friday in Lima is already Saturday in UTC: the filing is still Friday's.
     with time_machine.travel(en_lima(2026, 3, 6, 21), tick=False):
-        solicitud = presentar(ciudadano)
+        solicitud = presentar(ciudadano, DOMICILIO)
     assert solicitud.fecha_limite == D(2026, 3, 13)
 
 
@@ -134,5 +134,5 @@ def test_hora_de_lima_decide_el_dia_de_presentacion(catalogo, ciudadano):
 def test_dia_no_laborable_alarga_el_plazo_de_la_solicitud(catalogo, ciudadano):
     DiaNoLaborable.objects.create(fecha=D(2026, 3, 10), motivo="Duelo municipal")
     with time_machine.travel(en_lima(2026, 3, 5), tick=False):
-        solicitud = presentar(ciudadano)
+        solicitud = presentar(ciudadano, DOMICILIO)
     assert solicitud.fecha_limite == D(2026, 3, 13)

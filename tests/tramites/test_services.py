@@ -12,17 +12,17 @@ from django.utils import timezone
 
 from ciudadanos.models import Notificacion
 from tests import factories
-from tests.tramites.conftest import (
+from tests.fixtures import (
     DOMICILIO,
     INFORMACION,
     LICENCIA,
-    Archivos,
     adjuntar,
     borrador_completo,
     en_lima,
     presentar,
     servidor_de,
 )
+from tests.tramites.conftest import Archivos
 from tramites import services
 from tramites.archivos import archivo_revisar
 from tramites.models import (
@@ -135,7 +135,7 @@ def test_cincuenta_presentaciones_simultaneas_reciben_numeros_distintos_y_consec
 
 @pytest.mark.django_db
 def test_presentar_dos_veces_da_una_sola_solicitud_y_un_solo_numero(catalogo, ciudadano, al_confirmar, mailoutbox):
-    borrador = borrador_completo(ciudadano)
+    borrador = borrador_completo(ciudadano, DOMICILIO)
     with al_confirmar():
         primera = services.solicitud_presentar(solicitud=borrador, ciudadano=ciudadano, declaracion_jurada=True)
     with al_confirmar():
@@ -155,7 +155,7 @@ def test_doble_clic_simultaneo_da_un_solo_expediente(mailoutbox):
 
     call_command("catalogo_cargar", verbosity=0)
     ciudadano = factories.PerfilFactory().usuario
-    borrador = borrador_completo(ciudadano)
+    borrador = borrador_completo(ciudadano, DOMICILIO)
     barrera = threading.Barrier(2)
     resultados, errores = [], []
 
@@ -193,7 +193,7 @@ def test_doble_clic_simultaneo_da_un_solo_expediente(mailoutbox):
 @pytest.mark.django_db
 def test_presentar_guarda_el_solicitante_la_hora_y_el_plazo(catalogo, ciudadano):
     with time_machine.travel(en_lima(2026, 3, 5, 16, 45), tick=False):
-        solicitud = presentar(ciudadano)
+        solicitud = presentar(ciudadano, DOMICILIO)
     solicitud.refresh_from_db()
     assert solicitud.estado == Estado.PRESENTADA
     assert solicitud.declaracion_jurada is True
@@ -261,7 +261,7 @@ def test_borrador_incompleto_no_se_presenta_y_dice_que_falta(catalogo, ciudadano
 
 @pytest.mark.django_db
 def test_sin_declaracion_jurada_no_se_presenta(catalogo, ciudadano):
-    borrador = borrador_completo(ciudadano)
+    borrador = borrador_completo(ciudadano, DOMICILIO)
     with pytest.raises(services.SolicitudIncompleta) as error:
         services.solicitud_presentar(solicitud=borrador, ciudadano=ciudadano, declaracion_jurada=False)
     assert error.value.faltantes == [
@@ -273,7 +273,7 @@ def test_sin_declaracion_jurada_no_se_presenta(catalogo, ciudadano):
 
 @pytest.mark.django_db
 def test_respuesta_guardada_que_ya_no_es_valida_impide_presentar(catalogo, ciudadano):
-    borrador = borrador_completo(ciudadano, finalidad="Turismo", tiempo_residencia="muchos")
+    borrador = borrador_completo(ciudadano, DOMICILIO, finalidad="Turismo", tiempo_residencia="muchos")
     with pytest.raises(services.SolicitudIncompleta) as error:
         services.solicitud_presentar(solicitud=borrador, ciudadano=ciudadano, declaracion_jurada=True)
     assert [paso for paso, _m in error.value.faltantes] == ["tiempo_residencia", "finalidad"]
@@ -281,7 +281,7 @@ def test_respuesta_guardada_que_ya_no_es_valida_impide_presentar(catalogo, ciuda
 
 @pytest.mark.django_db
 def test_pago_con_monto_distinto_a_la_tasa_impide_presentar(catalogo, ciudadano):
-    borrador = borrador_completo(ciudadano, pago=False)
+    borrador = borrador_completo(ciudadano, DOMICILIO, pago=False)
     services.borrador_pago_registrar(
         solicitud=borrador, canal="bn", numero="12345678", fecha=timezone.localdate(),
         monto=tramite_tasa(DOMICILIO) - 1,
@@ -297,7 +297,7 @@ def tramite_tasa(slug):
 
 @pytest.mark.django_db
 def test_otro_ciudadano_no_puede_presentar_mi_borrador(catalogo, ciudadano, otro_ciudadano):
-    borrador = borrador_completo(ciudadano)
+    borrador = borrador_completo(ciudadano, DOMICILIO)
     antes = foto(borrador)
     with pytest.raises(services.TransicionNoPermitida):
         services.solicitud_presentar(solicitud=borrador, ciudadano=otro_ciudadano, declaracion_jurada=True)
@@ -316,7 +316,7 @@ def test_iniciar_dos_veces_retoma_el_mismo_borrador(catalogo, ciudadano):
 
 @pytest.mark.django_db
 def test_una_solicitud_presentada_no_se_puede_modificar(catalogo, ciudadano):
-    solicitud = presentar(ciudadano)
+    solicitud = presentar(ciudadano, DOMICILIO)
     antes = foto(solicitud)
     with pytest.raises(services.TransicionNoPermitida):
         services.borrador_responder(solicitud=solicitud, respuestas={"direccion": "Otra"})
@@ -335,7 +335,7 @@ def observada(catalogo, ciudadano, servidor):
     """Filed Monday 2 March 2026 (due Monday 9 March), taken Tuesday 3 and
     observed Thursday 5 March."""
     with time_machine.travel(en_lima(2026, 3, 2, 9), tick=False):
-        solicitud = presentar(ciudadano)
+        solicitud = presentar(ciudadano, DOMICILIO)
     with time_machine.travel(en_lima(2026, 3, 3, 9), tick=False):
         services.solicitud_tomar(solicitud=solicitud, servidor=servidor)
     with time_machine.travel(en_lima(2026, 3, 5, 11), tick=False):
@@ -359,14 +359,14 @@ def test_observar_da_dos_dias_habiles_que_saltan_el_fin_de_semana(observada):
 @pytest.mark.django_db
 def test_observar_un_viernes_vence_el_martes(catalogo, ciudadano, servidor):
     with time_machine.travel(en_lima(2026, 3, 6, 15), tick=False):
-        solicitud = presentar(ciudadano)
+        solicitud = presentar(ciudadano, DOMICILIO)
         observacion = services.solicitud_observar(solicitud=solicitud, servidor=servidor, mensaje="Falta la página 2.")
     assert observacion.plazo == D(2026, 3, 10)
 
 
 @pytest.mark.django_db
 def test_observar_sin_mensaje_no_se_permite(catalogo, ciudadano, servidor):
-    solicitud = presentar(ciudadano)
+    solicitud = presentar(ciudadano, DOMICILIO)
     antes = foto(solicitud)
     with pytest.raises(services.TransicionNoPermitida, match="Escribe qué debe subsanar"):
         services.solicitud_observar(solicitud=solicitud, servidor=servidor, mensaje="   ")
@@ -444,7 +444,7 @@ def test_no_presentada_cuando_vence_la_observacion(observada, al_confirmar, mail
 @pytest.mark.django_db
 @pytest.mark.parametrize("hasta", ["presentada", "en_evaluacion", "observada"])
 def test_desistir_antes_de_la_decision(catalogo, ciudadano, servidor, hasta, al_confirmar, mailoutbox):
-    solicitud = presentar(ciudadano)
+    solicitud = presentar(ciudadano, DOMICILIO)
     if hasta in ("en_evaluacion", "observada"):
         services.solicitud_tomar(solicitud=solicitud, servidor=servidor)
     if hasta == "observada":
@@ -462,7 +462,7 @@ def test_desistir_antes_de_la_decision(catalogo, ciudadano, servidor, hasta, al_
 @pytest.mark.django_db
 @pytest.mark.parametrize("decision", ["aprobar", "denegar"])
 def test_desistir_despues_de_la_decision_se_rechaza(catalogo, ciudadano, servidor, decision):
-    solicitud = presentar(ciudadano)
+    solicitud = presentar(ciudadano, DOMICILIO)
     services.solicitud_tomar(solicitud=solicitud, servidor=servidor)
     if decision == "aprobar":
         services.solicitud_aprobar(solicitud=solicitud, servidor=servidor)
@@ -476,7 +476,7 @@ def test_desistir_despues_de_la_decision_se_rechaza(catalogo, ciudadano, servido
 
 @pytest.mark.django_db
 def test_desistir_de_un_borrador_no_se_permite(catalogo, ciudadano):
-    borrador = borrador_completo(ciudadano)
+    borrador = borrador_completo(ciudadano, DOMICILIO)
     antes = foto(borrador)
     with pytest.raises(services.TransicionNoPermitida):
         services.solicitud_desistir(solicitud=borrador, ciudadano=ciudadano)
@@ -488,7 +488,7 @@ def test_desistir_de_un_borrador_no_se_permite(catalogo, ciudadano):
 
 @pytest.mark.django_db
 def test_no_se_aprueba_ni_observa_un_borrador(catalogo, ciudadano, servidor):
-    borrador = borrador_completo(ciudadano)
+    borrador = borrador_completo(ciudadano, DOMICILIO)
     antes = foto(borrador)
     with pytest.raises(services.TransicionNoPermitida):
         services.solicitud_aprobar(solicitud=borrador, servidor=servidor)
@@ -504,7 +504,7 @@ def test_no_se_aprueba_ni_observa_un_borrador(catalogo, ciudadano, servidor):
 
 @pytest.mark.django_db
 def test_no_se_aprueba_sin_evaluar(catalogo, ciudadano, servidor):
-    solicitud = presentar(ciudadano)
+    solicitud = presentar(ciudadano, DOMICILIO)
     antes = foto(solicitud)
     with pytest.raises(services.TransicionNoPermitida, match="Presentada"):
         services.solicitud_aprobar(solicitud=solicitud, servidor=servidor)
@@ -513,9 +513,9 @@ def test_no_se_aprueba_sin_evaluar(catalogo, ciudadano, servidor):
 
 @pytest.mark.django_db
 def test_otro_servidor_no_toma_una_solicitud_ya_tomada(catalogo, ciudadano, servidor):
-    solicitud = presentar(ciudadano)
+    solicitud = presentar(ciudadano, DOMICILIO)
     services.solicitud_tomar(solicitud=solicitud, servidor=servidor)
-    colega = servidor_de("SGPV")
+    colega = servidor_de("SGPV", "jefe")
     antes = foto(solicitud)
     with pytest.raises(services.TransicionNoPermitida, match="ya tomó esta solicitud"):
         services.solicitud_tomar(solicitud=solicitud, servidor=colega)
@@ -524,7 +524,7 @@ def test_otro_servidor_no_toma_una_solicitud_ya_tomada(catalogo, ciudadano, serv
 
 @pytest.fixture
 def en_evaluacion(catalogo, ciudadano, servidor):
-    solicitud = presentar(ciudadano)
+    solicitud = presentar(ciudadano, DOMICILIO)
     services.solicitud_tomar(solicitud=solicitud, servidor=servidor)
     return Solicitud.objects.get(pk=solicitud.pk)
 
@@ -560,7 +560,7 @@ def test_un_ciudadano_no_puede_hacer_lo_que_hace_el_personal(en_evaluacion, ciud
 
 @pytest.mark.django_db
 def test_personal_de_otra_oficina_o_sin_is_staff_no_decide(en_evaluacion, catalogo):
-    ajeno = servidor_de("SGRC")  # Registro Civil: nothing to do with this procedure
+    ajeno = servidor_de("SGRC", "jefe")  # Registro Civil: nothing to do with this procedure
     sin_staff = factories.UsuarioFactory(is_staff=False)
     from tramites.models import Oficina
 
@@ -584,8 +584,8 @@ def test_el_personal_no_desiste_por_el_ciudadano(en_evaluacion, servidor):
 
 @pytest.mark.django_db
 def test_la_oficina_que_recibe_observa_pero_no_decide(catalogo, ciudadano):
-    solicitud = presentar(ciudadano)
-    mesa_de_partes = servidor_de("MPA")
+    solicitud = presentar(ciudadano, DOMICILIO)
+    mesa_de_partes = servidor_de("MPA", "jefe")
     with pytest.raises(services.TransicionNoPermitida):
         services.solicitud_tomar(solicitud=solicitud, servidor=mesa_de_partes)
     solicitud.refresh_from_db()
@@ -602,7 +602,7 @@ def test_la_oficina_que_recibe_observa_pero_no_decide(catalogo, ciudadano):
 def test_cada_transicion_deja_un_evento_y_un_correo_despues_del_commit(
     catalogo, ciudadano, servidor, al_confirmar, mailoutbox
 ):
-    borrador = borrador_completo(ciudadano)
+    borrador = borrador_completo(ciudadano, DOMICILIO)
     pasos = [
         ("presentar", lambda s: services.solicitud_presentar(solicitud=s, ciudadano=ciudadano, declaracion_jurada=True),
          TipoEvento.PRESENTADA, Estado.PRESENTADA, ciudadano, "recibimos tu solicitud"),
@@ -653,7 +653,7 @@ def test_denegar_explica_el_motivo_y_el_recurso(en_evaluacion, servidor, al_conf
 
 @pytest.mark.django_db
 def test_sin_commit_no_sale_ningun_correo(catalogo, ciudadano, mailoutbox):
-    presentar(ciudadano)
+    presentar(ciudadano, DOMICILIO)
     # The test's transaction never commits: the notice waits for a commit.
     assert mailoutbox == []
 
@@ -662,7 +662,7 @@ def test_sin_commit_no_sale_ningun_correo(catalogo, ciudadano, mailoutbox):
 def test_un_error_al_presentar_no_deja_evento_ni_correo_ni_gasta_numero(
     catalogo, ciudadano, al_confirmar, mailoutbox, monkeypatch
 ):
-    borrador = borrador_completo(ciudadano)
+    borrador = borrador_completo(ciudadano, DOMICILIO)
 
     def falla(*args, **kwargs):
         raise RuntimeError("se cayó el disco")
@@ -685,7 +685,7 @@ def test_un_error_al_presentar_no_deja_evento_ni_correo_ni_gasta_numero(
 @pytest.mark.django_db
 def test_el_correo_de_presentacion_dice_el_expediente_y_la_fecha_limite(catalogo, ciudadano, al_confirmar, mailoutbox):
     with time_machine.travel(en_lima(2026, 7, 24, 9, 15), tick=False), al_confirmar():
-        solicitud = presentar(ciudadano)
+        solicitud = presentar(ciudadano, DOMICILIO)
     (correo,) = mailoutbox
     assert correo.to == [ciudadano.email]
     assert correo.subject == f"{solicitud.expediente}: recibimos tu solicitud"
@@ -699,7 +699,7 @@ def test_el_correo_de_presentacion_dice_el_expediente_y_la_fecha_limite(catalogo
 def test_subsanar_con_documentos_que_superan_el_total_no_guarda_ninguno(catalogo, ciudadano, settings):
     solicitud = presentar(ciudadano, "constancia-de-posesion")
     services.solicitud_observar(
-        solicitud=solicitud, servidor=servidor_de("SGOPC"), mensaje="Los planos no se leen."
+        solicitud=solicitud, servidor=servidor_de("SGOPC", "jefe"), mensaje="Los planos no se leen."
     )
     plano, acta = solicitud.tramite.adjuntos_requeridos.all()
     nuevos = [

@@ -13,18 +13,15 @@ from django.utils.html import escape
 
 from ciudadanos.models import Notificacion
 from tests import factories
-from tests.tramites.conftest import (
+from tests.fixtures import (
     DOMICILIO,
     INFORMACION,
-    Archivos,
-    Pagina,
-    archivos_guardados,
     borrador_completo,
     en_lima,
     presentar,
     servidor_de,
-    url_paso,
 )
+from tests.tramites.conftest import Archivos, Pagina, archivos_guardados, url_paso
 from tramites import services
 from tramites.models import Adjunto, ContadorExpediente, Estado, Solicitud, TipoEvento, Tramite
 
@@ -291,7 +288,7 @@ def test_salir_despues_del_paso_2_y_continuar_desde_mis_tramites(catalogo, ciuda
 
 
 def test_eliminar_un_borrador_pide_confirmacion(catalogo, ciudadano, web_ciudadano, settings):
-    borrador = borrador_completo(ciudadano)
+    borrador = borrador_completo(ciudadano, DOMICILIO)
     assert len(archivos_guardados(settings)) == 1
     url = f"/borradores/{borrador.uuid}/eliminar/"
     assert Pagina(web_ciudadano.get("/mis-tramites/")).enlace("Eliminar") == url
@@ -311,7 +308,7 @@ def test_eliminar_un_borrador_pide_confirmacion(catalogo, ciudadano, web_ciudada
 
 
 def test_quitar_un_documento_del_borrador(catalogo, ciudadano, web_ciudadano, settings):
-    borrador = borrador_completo(ciudadano)
+    borrador = borrador_completo(ciudadano, DOMICILIO)
     adjunto = borrador.adjuntos.get()
     url = url_paso(borrador, "adjuntos")
     respuesta = web_ciudadano.post(url, {"quitar": str(adjunto.uuid)})
@@ -373,10 +370,10 @@ def tres_solicitudes(catalogo, ciudadano):
     """A draft, a filed request and an observed one, filed on Thursday 5 March 2026."""
     with time_machine.travel(en_lima(2026, 3, 5, 10), tick=False):
         borrador = services.borrador_iniciar(ciudadano=ciudadano, tramite=Tramite.objects.get(slug=INFORMACION))
-        presentada = presentar(ciudadano)
+        presentada = presentar(ciudadano, DOMICILIO)
         observada = presentar(ciudadano, "certificado-de-numeracion")
         services.solicitud_observar(
-            solicitud=observada, servidor=servidor_de("SGOPC"), mensaje="El plano no indica las calles."
+            solicitud=observada, servidor=servidor_de("SGOPC", "jefe"), mensaje="El plano no indica las calles."
         )
     return borrador, presentada, Solicitud.objects.get(pk=observada.pk)
 
@@ -430,10 +427,10 @@ def test_la_pagina_de_la_solicitud_muestra_respuestas_documentos_historial_y_obs
 def observada_domicilio(catalogo, ciudadano):
     """Filed Monday 2 March 2026 (due 9 March), observed Thursday 5 March (correct by 9 March)."""
     with time_machine.travel(en_lima(2026, 3, 2, 9), tick=False):
-        solicitud = presentar(ciudadano)
+        solicitud = presentar(ciudadano, DOMICILIO)
     with time_machine.travel(en_lima(2026, 3, 5, 11), tick=False):
         services.solicitud_observar(
-            solicitud=solicitud, servidor=servidor_de("SGPV"), mensaje="El recibo está cortado."
+            solicitud=solicitud, servidor=servidor_de("SGPV", "jefe"), mensaje="El recibo está cortado."
         )
     return Solicitud.objects.get(pk=solicitud.pk)
 
@@ -522,13 +519,13 @@ def test_subsanar_fuera_de_plazo_lo_explica(observada_domicilio, web_ciudadano):
 
 
 def test_subsanar_sin_observacion_vuelve_a_la_solicitud(catalogo, ciudadano, web_ciudadano):
-    solicitud = presentar(ciudadano)
+    solicitud = presentar(ciudadano, DOMICILIO)
     respuesta = web_ciudadano.get(f"/mis-tramites/{solicitud.expediente}/subsanar/")
     assert respuesta["Location"] == f"/mis-tramites/{solicitud.expediente}/"
 
 
 def test_desistir_pide_confirmacion(catalogo, ciudadano, web_ciudadano, mailoutbox):
-    solicitud = presentar(ciudadano)
+    solicitud = presentar(ciudadano, DOMICILIO)
     url = f"/mis-tramites/{solicitud.expediente}/desistir/"
     pagina = Pagina(web_ciudadano.get(url))
     assert f"¿Quieres desistir del expediente {solicitud.expediente}?" in pagina.texto()
@@ -561,7 +558,7 @@ def test_marcado_en_una_respuesta_se_guarda_como_texto_y_se_muestra_escapado(cat
     borrador, url = iniciar(web_ciudadano)
     web_ciudadano.post(url, {"direccion": malicioso})
     assert Solicitud.objects.get(pk=borrador.pk).respuestas["direccion"] == malicioso
-    completo = borrador_completo(ciudadano, direccion=malicioso)
+    completo = borrador_completo(ciudadano, DOMICILIO, direccion=malicioso)
     assert completo.pk == borrador.pk
 
     revisar = web_ciudadano.get(url_paso(borrador, "revisar")).content.decode()
@@ -578,7 +575,7 @@ def test_marcado_en_una_respuesta_se_guarda_como_texto_y_se_muestra_escapado(cat
 
 def test_mis_tramites_y_la_solicitud_se_actualizan_tras_cada_cambio(catalogo, ciudadano, web_ciudadano, al_confirmar):
     web = web_ciudadano
-    borrador = borrador_completo(ciudadano)
+    borrador = borrador_completo(ciudadano, DOMICILIO)
     assert "Borrador" in Pagina(web.get("/mis-tramites/")).texto()
 
     web.post(url_paso(borrador, "revisar"), {"declaracion_jurada": "on"})
@@ -589,7 +586,7 @@ def test_mis_tramites_y_la_solicitud_se_actualizan_tras_cada_cambio(catalogo, ci
 
     # A servant observes it from the back office.
     with al_confirmar():
-        services.solicitud_observar(solicitud=solicitud, servidor=servidor_de("SGPV"), mensaje="Falta la firma.")
+        services.solicitud_observar(solicitud=solicitud, servidor=servidor_de("SGPV", "jefe"), mensaje="Falta la firma.")
     texto = Pagina(web.get("/mis-tramites/")).texto()
     assert "Observada" in texto and "Subsanar hasta el" in texto
     texto = Pagina(web.get(f"/mis-tramites/{solicitud.expediente}/")).texto()

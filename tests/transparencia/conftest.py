@@ -1,70 +1,20 @@
-"""Shared pieces of the transparency tests: the seeded catalog, citizens with
-recognisable personal data (so the public outputs can be searched for it),
-servants with TOTP, requests filed and decided through the services at fixed
-times in Lima, and complaints filed through the service."""
+"""Pieces of the transparency tests: citizens with recognisable personal data
+(so the public outputs can be searched for it), the answers their requests
+carry, the head of the resolving offices, decisions through the services, and
+complaints filed through the service. Catalog, people, requests and admin
+clients come from tests/fixtures.py."""
 
-import copy
-import datetime
-import io
 import itertools
-import zoneinfo
-from decimal import Decimal
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
-from django.contrib.auth.models import Group, Permission
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
-from django.core.management.color import no_style
-from django.db import connection
-from django.test import Client
-from django.utils import timezone
-from pypdf import PdfWriter
 
 from tests import factories
+from tests.fixtures import DOMICILIO, INFORMACION, persona, servidor_de
 from tramites import services
-from tramites.archivos import archivo_revisar
-from tramites.models import AdjuntoRequerido, CampoTramite, Oficina, Solicitud, Tramite
-from tramites.roles import JEFE_DE_OFICINA, grupos_sincronizar
+from tramites.models import Solicitud
+from tramites.roles import JEFE_DE_OFICINA
 
-LIMA = zoneinfo.ZoneInfo("America/Lima")
-SECRETO_TOTP = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-
-DOMICILIO = "constancia-de-domicilio"  # SGPV resolves, silencio positivo, 5 business days, S/ 15
-INFORMACION = "acceso-a-la-informacion-publica"  # SG resolves, silencio negativo, 10 business days, free
-
-
-def en_lima(anio, mes, dia, hora=10, minuto=0):
-    """An aware datetime in Lima, for time_machine.travel()."""
-    return datetime.datetime(anio, mes, dia, hora, minuto, tzinfo=LIMA)
-
-
-# --- Catalog and people --------------------------------------------------------------------
-
-_CATALOGO: dict = {}
-_MODELOS_CATALOGO = (Oficina, Tramite, CampoTramite, AdjuntoRequerido)
-
-
-@pytest.fixture
-def grupos(db):
-    grupos_sincronizar(Group, Permission)
-
-
-@pytest.fixture
-def catalogo(db, grupos):
-    """The seeded TUPA (catalogo_cargar): the command runs once per process,
-    later tests insert a copy of its rows (and move the sequences past them)."""
-    if not _CATALOGO:
-        call_command("catalogo_cargar", stdout=io.StringIO())
-        for modelo in _MODELOS_CATALOGO:
-            _CATALOGO[modelo] = list(modelo.objects.order_by("pk"))
-        return
-    for modelo in _MODELOS_CATALOGO:
-        modelo.objects.bulk_create(copy.deepcopy(_CATALOGO[modelo]))
-    with connection.cursor() as cursor:
-        for sql in connection.ops.sequence_reset_sql(no_style(), _MODELOS_CATALOGO):
-            cursor.execute(sql)
-
+# --- People --------------------------------------------------------------------------
 
 _PERSONA = itertools.count(1)
 
@@ -78,7 +28,7 @@ def nuevo_ciudadano():
     """A citizen with a complete profile and recognisable personal data: a
     unique email, document number and phone."""
     n = next(_PERSONA)
-    return factories.PerfilFactory(
+    return persona(
         usuario=factories.UsuarioFactory(email=f"eduviges.quispetupa{n}@correo-privado.pe"),
         nombres=NOMBRES,
         apellido_paterno=APELLIDO_PATERNO,
@@ -86,7 +36,7 @@ def nuevo_ciudadano():
         numero_documento=f"{73100000 + n:08d}",
         telefono=f"+51955{n:06d}",
         direccion="Av. Los Sauces 1234",
-    ).usuario
+    )
 
 
 def datos_personales(usuario) -> list[str]:
@@ -99,61 +49,13 @@ def datos_personales(usuario) -> list[str]:
 
 
 @pytest.fixture
-def ciudadano(catalogo):
-    return nuevo_ciudadano()
-
-
-@pytest.fixture
-def otro_ciudadano(catalogo):
-    return nuevo_ciudadano()
-
-
-def personal(siglas, *grupos_, superusuario=False, permisos=()):
-    """A servant: staff with a TOTP authenticator (the admin demands one), in
-    the offices with these acronyms ("SG,SGPV"), in these groups, with these
-    extra permissions ("app.codename")."""
-    usuario = factories.UsuarioFactory(is_staff=True, is_superuser=superusuario)
-    TOTP.activate(usuario, SECRETO_TOTP)
-    for sigla in (siglas or "").split(","):
-        if sigla:
-            Oficina.objects.get(sigla=sigla).personal.add(usuario)
-    for grupo in grupos_:
-        usuario.groups.add(Group.objects.get(name=grupo))
-    for permiso in permisos:
-        app, codigo = permiso.split(".")
-        usuario.user_permissions.add(Permission.objects.get(content_type__app_label=app, codename=codigo))
-    return usuario
-
-
-@pytest.fixture
 def jefe(catalogo):
     """Head of both offices that resolve the procedures used here (SG, SGPV)."""
-    return personal("SG,SGPV", JEFE_DE_OFICINA)
+    return servidor_de("SG,SGPV", JEFE_DE_OFICINA)
 
 
-@pytest.fixture
-def admin_de():
-    """A logged-in client per servant."""
-
-    def crear(usuario):
-        cliente = Client()
-        cliente.force_login(usuario)
-        return cliente
-
-    return crear
-
-
-# --- Requests through the services -----------------------------------------------------------
-
-
-def pdf() -> bytes:
-    escritor = PdfWriter()
-    escritor.add_blank_page(width=595, height=842)
-    salida = io.BytesIO()
-    escritor.write(salida)
-    return salida.getvalue()
-
-
+# The answers of this folder's requests: the address is the citizen's own
+# (datos_personales), so a public output that showed the answers would show it.
 RESPUESTAS = {
     DOMICILIO: {
         "direccion": "Av. Los Sauces 1234", "distrito": "150101", "tiempo_residencia": "3", "finalidad": "Trabajo",
@@ -166,30 +68,6 @@ RESPUESTAS = {
 }
 
 
-def borrador(ciudadano, slug=INFORMACION) -> Solicitud:
-    """A complete draft (answers, documents, payment), ready to file."""
-    tramite = Tramite.objects.get(slug=slug)
-    solicitud = services.borrador_iniciar(ciudadano=ciudadano, tramite=tramite)
-    solicitud = services.borrador_responder(solicitud=solicitud, respuestas=RESPUESTAS[slug])
-    for requerido in tramite.adjuntos_requeridos.all():
-        revisado = archivo_revisar(SimpleUploadedFile("recibo.pdf", pdf()), max_bytes=5 * 1024 * 1024)
-        services.adjunto_agregar(
-            solicitud=solicitud, requerido=requerido, revisado=revisado, max_total=25 * 1024 * 1024
-        )
-    if tramite.tasa:
-        services.borrador_pago_registrar(
-            solicitud=solicitud, canal="bn", numero="12345678", fecha=timezone.localdate(),
-            monto=Decimal(tramite.tasa),
-        )
-    return Solicitud.objects.get(pk=solicitud.pk)
-
-
-def presentar(ciudadano, slug=INFORMACION) -> Solicitud:
-    return services.solicitud_presentar(
-        solicitud=borrador(ciudadano, slug), ciudadano=ciudadano, declaracion_jurada=True
-    )
-
-
 def decidir(solicitud, servidor, aprobar=True) -> Solicitud:
     """Takes the request (if nobody has) and approves or denies it."""
     solicitud = Solicitud.objects.get(pk=solicitud.pk)
@@ -198,10 +76,6 @@ def decidir(solicitud, servidor, aprobar=True) -> Solicitud:
     if aprobar:
         return services.solicitud_aprobar(solicitud=solicitud, servidor=servidor, nota="Conforme.")
     return services.solicitud_denegar(solicitud=solicitud, servidor=servidor, motivo="No cumple los requisitos.")
-
-
-def fresca(solicitud) -> Solicitud:
-    return Solicitud.objects.get(pk=solicitud.pk)
 
 
 # --- Libro de Reclamaciones -------------------------------------------------------------------

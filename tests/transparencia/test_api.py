@@ -6,9 +6,10 @@ import schemathesis
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
 
+from tests.fixtures import DOMICILIO, INFORMACION, presentar
 from tramites.models import Tramite
 
-from .conftest import DOMICILIO, INFORMACION, nuevo_ciudadano, presentar
+from .conftest import RESPUESTAS, nuevo_ciudadano
 
 settings.register_profile(
     "transparencia-api",
@@ -52,7 +53,7 @@ def test_la_api_cumple_su_esquema(case, catalogo, wsgi_en_la_transaccion):
     connection: the WSGI app runs in this thread) holds the catalog and a
     filed request, so the indicator endpoints have figures to serialise."""
     if not Tramite.objects.filter(slug=INFORMACION, solicitudes__isnull=False).exists():
-        presentar(nuevo_ciudadano(), INFORMACION)
+        presentar(nuevo_ciudadano(), INFORMACION, **RESPUESTAS[INFORMACION])
     case.call_and_validate()
 
 

@@ -10,10 +10,11 @@ from html import unescape
 import pytest
 import time_machine
 
+from tests.fixtures import DOMICILIO, INFORMACION, en_lima, presentar
 from tramites.models import Tramite
 from transparencia import selectors
 
-from .conftest import DOMICILIO, INFORMACION, decidir, en_lima, nuevo_ciudadano, presentar
+from .conftest import RESPUESTAS, decidir, nuevo_ciudadano
 
 LICENCIA = "Creative Commons Atribución 4.0 Internacional (CC BY 4.0)"
 CABECERA = [
@@ -40,8 +41,8 @@ def documentados(html) -> set[str]:
 @pytest.fixture
 def con_datos(catalogo, jefe):
     with time_machine.travel(en_lima(2026, 8, 3), tick=False):
-        solicitud = presentar(nuevo_ciudadano(), DOMICILIO)
-        presentar(nuevo_ciudadano(), INFORMACION)
+        solicitud = presentar(nuevo_ciudadano(), DOMICILIO, **RESPUESTAS[DOMICILIO])
+        presentar(nuevo_ciudadano(), INFORMACION, **RESPUESTAS[INFORMACION])
     with time_machine.travel(en_lima(2026, 8, 5), tick=False):
         decidir(solicitud, jefe)
 

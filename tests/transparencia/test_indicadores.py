@@ -21,6 +21,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from tests.fixtures import DOMICILIO, INFORMACION, borrador_completo, en_lima, fresca, presentar
 from tramites import services
 from tramites.models import DiaNoLaborable, Estado, Solicitud, Tramite
 from transparencia import selectors
@@ -29,15 +30,10 @@ from transparencia.models import AtencionPresencial, CostoMensual, Reclamo, Valo
 
 from .conftest import (
     DATOS_PERSONALES_RECLAMO,
-    DOMICILIO,
-    INFORMACION,
-    borrador,
+    RESPUESTAS,
     datos_personales,
     decidir,
-    en_lima,
-    fresca,
     nuevo_ciudadano,
-    presentar,
     reclamo_registrar,
 )
 
@@ -80,28 +76,28 @@ def historia(catalogo, jefe):
     s = {}
 
     with el(2025, 8, 18):
-        s["B0"] = presentar(c["B0"], INFORMACION)
+        s["B0"] = presentar(c["B0"], INFORMACION, **RESPUESTAS[INFORMACION])
     with el(2025, 8, 20):
         decidir(s["B0"], jefe)
     with el(2025, 8, 21):
         t_services.valoracion_registrar(solicitud=fresca(s["B0"]), ciudadano=c["B0"], puntaje=1)
 
     with el(2026, 7, 1):
-        s["A1"] = presentar(c["A1"], DOMICILIO)
+        s["A1"] = presentar(c["A1"], DOMICILIO, **RESPUESTAS[DOMICILIO])
         reclamo_registrar()  # due 19 Aug, never answered: overdue on 31 Aug
     with el(2026, 7, 6):
-        s["A3"] = presentar(c["A3"], DOMICILIO)
+        s["A3"] = presentar(c["A3"], DOMICILIO, **RESPUESTAS[DOMICILIO])
     with el(2026, 7, 7, 11):
         decidir(s["A1"], jefe)
     with el(2026, 7, 8):
         t_services.valoracion_registrar(solicitud=fresca(s["A1"]), ciudadano=c["A1"], puntaje=5,
                                         comentario="Muy rápido, gracias.")
     with el(2026, 7, 10):
-        s["A6"] = borrador(c["A6"], DOMICILIO)
+        s["A6"] = borrador_completo(c["A6"], DOMICILIO, **RESPUESTAS[DOMICILIO])
     with el(2026, 7, 13):
-        s["A4"] = presentar(c["A4"], DOMICILIO)
+        s["A4"] = presentar(c["A4"], DOMICILIO, **RESPUESTAS[DOMICILIO])
     with el(2026, 7, 14):
-        s["A5"] = presentar(c["A5"], DOMICILIO)
+        s["A5"] = presentar(c["A5"], DOMICILIO, **RESPUESTAS[DOMICILIO])
     with el(2026, 7, 15):
         services.solicitud_desistir(solicitud=s["A5"], ciudadano=c["A5"], motivo="Ya no la necesito.")
     with el(2026, 7, 16):
@@ -113,18 +109,18 @@ def historia(catalogo, jefe):
             "no_presentadas": 0, "silencio_positivo": 1, "silencio_negativo": 0,
         }
     with el(2026, 7, 22):
-        s["A2"] = presentar(c["A2"], DOMICILIO)
+        s["A2"] = presentar(c["A2"], DOMICILIO, **RESPUESTAS[DOMICILIO])
     with el(2026, 7, 24):
         services.solicitud_tomar(solicitud=s["A2"], servidor=jefe)
         services.solicitud_observar(solicitud=s["A2"], servidor=jefe, mensaje="Adjunte un recibo legible.")
     with el(2026, 7, 31, 9):
         services.solicitud_subsanar(solicitud=s["A2"], ciudadano=c["A2"], nota="Adjunto el recibo.")
     with el(2026, 7, 31, 21, 30):
-        s["B1"] = presentar(c["B1"], INFORMACION)
+        s["B1"] = presentar(c["B1"], INFORMACION, **RESPUESTAS[INFORMACION])
     with el(2026, 8, 1):
-        s["B2"] = presentar(c["B2"], INFORMACION)
+        s["B2"] = presentar(c["B2"], INFORMACION, **RESPUESTAS[INFORMACION])
     with el(2026, 8, 3):
-        s["A7"] = presentar(c["A7"], DOMICILIO)
+        s["A7"] = presentar(c["A7"], DOMICILIO, **RESPUESTAS[DOMICILIO])
         reclamo = reclamo_registrar()
     with el(2026, 8, 4):
         services.solicitud_observar(solicitud=s["A7"], servidor=jefe, mensaje="Falta el recibo.")
@@ -144,7 +140,7 @@ def historia(catalogo, jefe):
     with el(2026, 8, 12):
         decidir(s["B2"], jefe, aprobar=False)
     with el(2026, 8, 17):
-        s["B3"] = presentar(c["B3"], INFORMACION)
+        s["B3"] = presentar(c["B3"], INFORMACION, **RESPUESTAS[INFORMACION])
     with el(2026, 8, 20):
         reclamo_registrar()  # due in October: pending, not overdue
 
@@ -308,7 +304,7 @@ def test_indicadores_se_guardan_en_cache_y_se_refrescan(historia):
         primero = selectors.indicadores(refrescar=True)
         assert primero["total"]["presentadas"] == 9
         with el(2026, 8, 31, 11):
-            presentar(nuevo_ciudadano(), INFORMACION)
+            presentar(nuevo_ciudadano(), INFORMACION, **RESPUESTAS[INFORMACION])
         assert selectors.indicadores()["total"]["presentadas"] == 9  # cached
         assert selectors.indicadores(refrescar=True)["total"]["presentadas"] == 10
 
@@ -415,7 +411,7 @@ def test_presentada_en_dia_inhabil_y_decidida_el_ultimo_dia_del_plazo(catalogo, 
     """Counting starts from the next business day, as for the due date: a
     decision on the last day took exactly the legal term (10 business days)."""
     with el(dia.year, dia.month, dia.day):
-        solicitud = presentar(nuevo_ciudadano(), INFORMACION)
+        solicitud = presentar(nuevo_ciudadano(), INFORMACION, **RESPUESTAS[INFORMACION])
     limite = solicitud.fecha_limite
     assert limite == {D(2026, 7, 28): D(2026, 8, 14), D(2026, 8, 1): D(2026, 8, 18)}[dia]
     with el(limite.year, limite.month, limite.day, 17):

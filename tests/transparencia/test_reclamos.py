@@ -17,19 +17,13 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from egov.documentos import documento_emitir
+from tests.fixtures import en_lima, servidor_de
 from tramites.models import DiaNoLaborable
 from tramites.plazos import Calendario
 from transparencia import services as t_services
 from transparencia.models import HojaReclamo, Reclamo
 
-from .conftest import (
-    DNI_DIGITO_ERRADO,
-    DNI_RECLAMANTE,
-    datos_reclamo,
-    en_lima,
-    personal,
-    reclamo_registrar,
-)
+from .conftest import DNI_DIGITO_ERRADO, DNI_RECLAMANTE, datos_reclamo, reclamo_registrar
 
 D = datetime.date
 NUEVO = "/libro-de-reclamaciones/"
@@ -223,7 +217,7 @@ def test_marcado_en_los_hechos_se_guarda_como_texto_y_se_muestra_escapado(
     reclamo = Reclamo.objects.get()
     assert reclamo.hechos == HECHOS_CON_MARCADO
     assert HECHOS_CON_MARCADO in mailoutbox[0].body  # a plain-text email: as typed
-    servidor = personal("SG", permisos=["transparencia.view_reclamo", "transparencia.change_reclamo"])
+    servidor = servidor_de("SG", permisos=["transparencia.view_reclamo", "transparencia.change_reclamo"])
     pagina = admin_de(servidor).get(f"/admin/transparencia/reclamo/{reclamo.pk}/change/")
     assert pagina.status_code == 200
     html = pagina.content.decode()
@@ -309,7 +303,7 @@ def test_seguimiento_limita_los_intentos(catalogo, client):
 def test_el_personal_responde_en_el_admin(catalogo, client, admin_de, django_capture_on_commit_callbacks,
                                           mailoutbox):
     reclamo = reclamo_registrar()  # addressed to the entity: the office responsible for the book answers
-    servidor = personal("SG", permisos=["transparencia.view_reclamo", "transparencia.change_reclamo"])
+    servidor = servidor_de("SG", permisos=["transparencia.view_reclamo", "transparencia.change_reclamo"])
     admin = admin_de(servidor)
     url = f"/admin/transparencia/reclamo/{reclamo.pk}/change/"
     formulario = admin.get(url)
@@ -348,7 +342,7 @@ def test_el_personal_responde_en_el_admin(catalogo, client, admin_de, django_cap
 
 def test_el_admin_no_registra_ni_borra_reclamos(catalogo, admin_de):
     reclamo = reclamo_registrar()
-    servidor = personal("", superusuario=True)
+    servidor = servidor_de("", superusuario=True)
     admin = admin_de(servidor)
     assert admin.get("/admin/transparencia/reclamo/add/").status_code == 403
     assert admin.get(f"/admin/transparencia/reclamo/{reclamo.pk}/delete/").status_code == 403
@@ -356,7 +350,7 @@ def test_el_admin_no_registra_ni_borra_reclamos(catalogo, admin_de):
 
 def test_sin_permiso_no_se_ve_el_libro(catalogo, admin_de):
     reclamo = reclamo_registrar()
-    servidor = personal("SG")
+    servidor = servidor_de("SG")
     assert admin_de(servidor).get(f"/admin/transparencia/reclamo/{reclamo.pk}/change/").status_code == 403
 
 
@@ -389,7 +383,7 @@ def tres_reclamos(catalogo):
 def test_cada_jefe_ve_y_abre_solo_los_reclamos_de_sus_oficinas(tres_reclamos, admin_de, siglas, ve):
     from tramites.roles import JEFE_DE_OFICINA
 
-    admin = admin_de(personal(siglas, JEFE_DE_OFICINA))
+    admin = admin_de(servidor_de(siglas, JEFE_DE_OFICINA))
     lista = admin.get("/admin/transparencia/reclamo/").content.decode()
     for clave, reclamo in tres_reclamos.items():
         cambio = admin.get(f"/admin/transparencia/reclamo/{reclamo.pk}/change/")
@@ -410,7 +404,7 @@ def test_un_jefe_no_responde_el_reclamo_de_otra_oficina(tres_reclamos, admin_de,
     from tramites.roles import JEFE_DE_OFICINA
 
     ajeno = tres_reclamos["SGDE"]
-    admin = admin_de(personal("SGPV", JEFE_DE_OFICINA))
+    admin = admin_de(servidor_de("SGPV", JEFE_DE_OFICINA))
     with django_capture_on_commit_callbacks(execute=True):
         respuesta = admin.post(f"/admin/transparencia/reclamo/{ajeno.pk}/change/",
                                {"respuesta": "Respuesta de otra oficina", "_save": "Guardar"})
@@ -420,7 +414,7 @@ def test_un_jefe_no_responde_el_reclamo_de_otra_oficina(tres_reclamos, admin_de,
     assert mailoutbox == []
     # Nor through the service, whatever calls it.
     with pytest.raises(t_services.ReclamoFueraDeAlcance):
-        t_services.reclamo_responder(reclamo=ajeno, servidor=personal("SGPV", JEFE_DE_OFICINA), respuesta="No.")
+        t_services.reclamo_responder(reclamo=ajeno, servidor=servidor_de("SGPV", JEFE_DE_OFICINA), respuesta="No.")
 
 
 def test_sin_segundo_factor_el_jefe_no_ve_reclamos(tres_reclamos, admin_de):
@@ -439,7 +433,7 @@ def test_sin_segundo_factor_el_jefe_no_ve_reclamos(tres_reclamos, admin_de):
 
 
 def test_el_filtro_de_oficina_ignora_valores_extranos(tres_reclamos, admin_de):
-    admin = admin_de(personal("SG,SGPV", permisos=["transparencia.view_reclamo"]))
+    admin = admin_de(servidor_de("SG,SGPV", permisos=["transparencia.view_reclamo"]))
     for valor in ("abc", "99999999999999999999", "-1", "1%00", "entidad"):
         assert admin.get("/admin/transparencia/reclamo/", {"oficina": valor}).status_code in (200, 302), valor
     lista = admin.get("/admin/transparencia/reclamo/", {"oficina": "entidad"}).content.decode()
@@ -467,7 +461,7 @@ def test_el_plazo_es_de_30_dias_habiles(catalogo):
 def jefes(catalogo):
     from tramites.roles import JEFE_DE_OFICINA
 
-    return [personal("SG", JEFE_DE_OFICINA), personal("SGPV", JEFE_DE_OFICINA)]
+    return [servidor_de("SG", JEFE_DE_OFICINA), servidor_de("SGPV", JEFE_DE_OFICINA)]
 
 
 def test_recordatorio_diario_de_reclamos_por_vencer(jefes, django_capture_on_commit_callbacks, mailoutbox):
@@ -530,7 +524,7 @@ def test_las_cifras_de_reclamos_en_transparencia(catalogo, client):
         respondido = reclamo_registrar()
     with time_machine.travel(en_lima(2026, 8, 20), tick=False):
         reclamo_registrar()  # due in October
-    t_services.reclamo_responder(reclamo=respondido, servidor=personal("", superusuario=True), respuesta="Listo.")
+    t_services.reclamo_responder(reclamo=respondido, servidor=servidor_de("", superusuario=True), respuesta="Listo.")
     assert vencido.fecha_limite == D(2026, 8, 18)
     with time_machine.travel(en_lima(2026, 8, 31), tick=False):
         html = " ".join(client.get("/transparencia/").content.decode().split())

@@ -5,12 +5,13 @@ the ratings feed the public figures."""
 import pytest
 
 from ciudadanos.models import Notificacion
+from tests.fixtures import DOMICILIO, INFORMACION, fresca, presentar
 from tramites.models import Estado
 from transparencia import selectors
 from transparencia import services as t_services
 from transparencia.models import Valoracion
 
-from .conftest import DOMICILIO, INFORMACION, decidir, fresca, presentar
+from .conftest import RESPUESTAS, decidir
 
 
 def url_valorar(solicitud):
@@ -23,12 +24,12 @@ def mensajes(respuesta) -> list[str]:
 
 @pytest.fixture
 def decidida(ciudadano, jefe):
-    return fresca(decidir(presentar(ciudadano), jefe))
+    return fresca(decidir(presentar(ciudadano, INFORMACION, **RESPUESTAS[INFORMACION]), jefe))
 
 
 @pytest.mark.parametrize("aprobar", [True, False], ids=["aprobada", "denegada"])
 def test_el_aviso_de_la_decision_invita_a_calificar(ciudadano, jefe, settings, aprobar):
-    solicitud = presentar(ciudadano)
+    solicitud = presentar(ciudadano, INFORMACION, **RESPUESTAS[INFORMACION])
     antes = set(Notificacion.objects.filter(usuario=ciudadano).values_list("pk", flat=True))
     decidir(solicitud, jefe, aprobar=aprobar)
     nuevas = Notificacion.objects.filter(usuario=ciudadano).exclude(pk__in=antes)
@@ -99,7 +100,7 @@ def test_sin_sesion_se_pide_entrar(decidida, client):
 
 
 def test_antes_de_la_decision_no_se_califica(ciudadano, jefe, client):
-    solicitud = presentar(ciudadano)
+    solicitud = presentar(ciudadano, INFORMACION, **RESPUESTAS[INFORMACION])
     client.force_login(ciudadano)
     for estado in ("presentada", "en_evaluacion"):
         if estado == "en_evaluacion":
@@ -123,7 +124,7 @@ def test_antes_de_la_decision_no_se_califica(ciudadano, jefe, client):
 def test_un_desistimiento_no_se_califica(ciudadano, client):
     from tramites import services
 
-    solicitud = presentar(ciudadano)
+    solicitud = presentar(ciudadano, INFORMACION, **RESPUESTAS[INFORMACION])
     services.solicitud_desistir(solicitud=solicitud, ciudadano=ciudadano)
     assert fresca(solicitud).estado == Estado.DESISTIDA
     client.force_login(ciudadano)
@@ -147,8 +148,8 @@ def test_puntaje_fuera_de_1_a_5(decidida, ciudadano, client, puntaje, error):
 
 
 def test_las_calificaciones_alimentan_las_cifras_publicas(ciudadano, otro_ciudadano, jefe, client):
-    primera = fresca(decidir(presentar(ciudadano, DOMICILIO), jefe))
-    segunda = fresca(decidir(presentar(otro_ciudadano, INFORMACION), jefe, aprobar=False))
+    primera = fresca(decidir(presentar(ciudadano, DOMICILIO, **RESPUESTAS[DOMICILIO]), jefe))
+    segunda = fresca(decidir(presentar(otro_ciudadano, INFORMACION, **RESPUESTAS[INFORMACION]), jefe, aprobar=False))
     selectors.indicadores(refrescar=True)
     antes = client.get("/transparencia/").content.decode()  # an anonymous visit: the page is cached
     assert '<p class="indicador">—</p><p>0 calificaciones</p>' in antes

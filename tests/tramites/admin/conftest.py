@@ -1,83 +1,16 @@
-"""Shared pieces of the back-office tests: the seeded catalog and the role
-groups, servants of an office (staff, with TOTP, in a role group), citizens,
-requests filed through the services, requests built in bulk, and an admin
-client per servant."""
+"""Pieces of the back-office tests: requests built in bulk (for lists and
+query budgets), a snapshot of what an action could change, the admin's
+addresses, its messages and the values a browser would send for one of its
+forms. Catalog, people, requests and admin clients come from tests/fixtures.py."""
 
-import copy
-import datetime
-import io
 import itertools
-import zoneinfo
 from html.parser import HTMLParser
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
-from django.contrib.auth.models import Group, Permission
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
-from django.core.management.color import no_style
-from django.db import connection
-from django.test import Client
 from django.utils import timezone
-from pypdf import PdfWriter
 
-from tests import factories
-from tramites import services
-from tramites.archivos import archivo_revisar
-from tramites.models import AdjuntoRequerido, CampoTramite, Estado, Oficina, Solicitud, Tramite
-from tramites.roles import (
-    ADMINISTRADOR_CATALOGO,
-    EVALUADOR,
-    JEFE_DE_OFICINA,
-    MESA_DE_PARTES,
-    grupos_sincronizar,
-)
-
-LIMA = zoneinfo.ZoneInfo("America/Lima")
-SECRETO_TOTP = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-
-INFORMACION = "acceso-a-la-informacion-publica"  # SG resolves, silencio negativo, free
-ORGANIZACIONES = "registro-de-organizaciones-sociales"  # SGPV resolves, silencio positivo, free
-DOMICILIO = "constancia-de-domicilio"  # SGPV resolves, silencio positivo, S/ 15
-
-ROLES = {
-    "mesa": MESA_DE_PARTES,
-    "evaluador": EVALUADOR,
-    "jefe": JEFE_DE_OFICINA,
-    "catalogo": ADMINISTRADOR_CATALOGO,
-}
-
-
-def en_lima(anio, mes, dia, hora=10, minuto=0):
-    """An aware datetime in Lima, for time_machine.travel()."""
-    return datetime.datetime(anio, mes, dia, hora, minuto, tzinfo=LIMA)
-
-
-@pytest.fixture
-def grupos(db):
-    """The role groups: transactional tests flush the tables the migration filled."""
-    grupos_sincronizar(Group, Permission)
-
-
-_CATALOGO: dict = {}
-_MODELOS_CATALOGO = (Oficina, Tramite, CampoTramite, AdjuntoRequerido)
-
-
-@pytest.fixture
-def catalogo(db, grupos):
-    """The seeded TUPA (catalogo_cargar). The command runs once per process;
-    later tests insert a copy of the rows it wrote (a few queries instead of
-    ~300), with the sequences moved past them."""
-    if not _CATALOGO:
-        call_command("catalogo_cargar", stdout=io.StringIO())
-        for modelo in _MODELOS_CATALOGO:
-            _CATALOGO[modelo] = list(modelo.objects.order_by("pk"))
-        return
-    for modelo in _MODELOS_CATALOGO:
-        modelo.objects.bulk_create(copy.deepcopy(_CATALOGO[modelo]))
-    with connection.cursor() as cursor:
-        for sql in connection.ops.sequence_reset_sql(no_style(), _MODELOS_CATALOGO):
-            cursor.execute(sql)
+from tests.fixtures import INFORMACION, fresca
+from tramites.models import Estado, Oficina, Solicitud, Tramite
 
 
 def oficina(sigla) -> Oficina:
@@ -86,79 +19,6 @@ def oficina(sigla) -> Oficina:
 
 def tramite(slug) -> Tramite:
     return Tramite.objects.get(slug=slug)
-
-
-def personal(sigla=None, *roles, superusuario=False, nombres=None, apellido="Zegarra"):
-    """A servant: staff with a TOTP authenticator (the admin demands one), in
-    the office with this acronym (or several: "SG,MPA"), with these roles
-    (group names or keys of ROLES). With `nombres` they also get a profile."""
-    usuario = factories.UsuarioFactory(is_staff=True, is_superuser=superusuario)
-    if nombres:
-        factories.PerfilFactory(usuario=usuario, nombres=nombres, apellido_paterno=apellido)
-    TOTP.activate(usuario, SECRETO_TOTP)
-    for s in (sigla or "").split(","):
-        if s:
-            oficina(s).personal.add(usuario)
-    for rol in roles:
-        usuario.groups.add(Group.objects.get(name=ROLES.get(rol, rol)))
-    return usuario
-
-
-@pytest.fixture
-def ciudadano(db):
-    return factories.PerfilFactory(nombres="Rosa", apellido_paterno="Huamán").usuario
-
-
-# --- Requests through the services ----------------------------------------------------------
-
-
-def pdf() -> bytes:
-    escritor = PdfWriter()
-    escritor.add_blank_page(width=595, height=842)
-    salida = io.BytesIO()
-    escritor.write(salida)
-    return salida.getvalue()
-
-
-def adjuntar(solicitud, requerido, nombre="documento.pdf"):
-    revisado = archivo_revisar(SimpleUploadedFile(nombre, pdf()), max_bytes=5 * 1024 * 1024)
-    return services.adjunto_agregar(
-        solicitud=solicitud, requerido=requerido, revisado=revisado, max_total=25 * 1024 * 1024
-    )
-
-
-def borrador(ciudadano, slug=INFORMACION) -> Solicitud:
-    """A complete draft of one of the two free procedures."""
-    t = tramite(slug)
-    solicitud = services.borrador_iniciar(ciudadano=ciudadano, tramite=t)
-    if slug == INFORMACION:
-        respuestas = {
-            "informacion": "Actas de las sesiones de concejo de enero de 2026.",
-            "forma_entrega": "Por correo electrónico (gratuito)",
-            "correo_entrega": "entrega@example.pe",
-        }
-    elif slug == ORGANIZACIONES:
-        respuestas = {
-            "nombre_organizacion": "Comedor Las Lomas",
-            "tipo_organizacion": "Comedor popular",
-            "integrantes": "25",
-            "distrito_org": "150101",
-        }
-    else:  # pragma: no cover - only the free procedures are filed here
-        raise ValueError(slug)
-    solicitud = services.borrador_responder(solicitud=solicitud, respuestas=respuestas)
-    for requerido in t.adjuntos_requeridos.all():
-        adjuntar(solicitud, requerido)
-    return Solicitud.objects.get(pk=solicitud.pk)
-
-
-def presentar(ciudadano, slug=INFORMACION) -> Solicitud:
-    solicitud = borrador(ciudadano, slug)
-    return services.solicitud_presentar(solicitud=solicitud, ciudadano=ciudadano, declaracion_jurada=True)
-
-
-def fresca(solicitud) -> Solicitud:
-    return Solicitud.objects.select_related("asignado_a").get(pk=solicitud.pk)
 
 
 def foto(solicitud) -> dict:
@@ -224,18 +84,6 @@ def en_bloque(cantidad, *, slug=INFORMACION, ciudadano, estado=Estado.PRESENTADA
 
 
 # --- Admin clients ---------------------------------------------------------------------------
-
-
-@pytest.fixture
-def admin_de():
-    """A logged-in client per servant."""
-
-    def crear(usuario):
-        cliente = Client()
-        cliente.force_login(usuario)
-        return cliente
-
-    return crear
 
 
 def url_cambio(solicitud):
@@ -327,3 +175,11 @@ class Formulario(HTMLParser):
         for nombre, valor in self.datos:
             resultado.setdefault(nombre, []).append(valor)
         return {k: v if len(v) > 1 else v[0] for k, v in resultado.items()}
+
+
+@pytest.fixture(autouse=True)
+def _cache_propia():
+    """The back-office tests keep the suite's cache (tests/conftest.py) instead of
+    the in-process one of tests/tramites/conftest.py: they travel in time with
+    logged-in servants, and a local-memory cache expires their sessions by the
+    travelled clock where the Redis cache does not."""

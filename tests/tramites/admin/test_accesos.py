@@ -5,9 +5,10 @@ but not who."""
 import time_machine
 from django.test import Client
 
+from tests.fixtures import INFORMACION, en_lima, presentar, servidor_de
 from tramites.models import AccesoExpediente
 
-from .conftest import INFORMACION, en_lima, personal, presentar, url_accion, url_cambio
+from .conftest import url_accion, url_cambio
 
 MI_SOLICITUD = "/mis-tramites/{}/"
 
@@ -17,7 +18,7 @@ def test_abrir_la_ficha_registra_el_acceso_y_el_ciudadano_lo_ve_sin_nombres(
 ):
     solicitud = presentar(ciudadano, INFORMACION)
     # In SG (resolves) and SGPV (unrelated to this procedure), with two roles.
-    servidor = personal("SG,SGPV", "jefe", "evaluador", nombres="Evaristo", apellido="Zegarrundo")
+    servidor = servidor_de("SG,SGPV", "jefe", "evaluador", nombres="Evaristo", apellido="Zegarrundo")
     web = Client()
     web.force_login(ciudadano)
     pagina = web.get(MI_SOLICITUD.format(solicitud.expediente)).content.decode()
@@ -43,7 +44,7 @@ def test_abrir_la_ficha_registra_el_acceso_y_el_ciudadano_lo_ve_sin_nombres(
 
 def test_cada_apertura_cuenta_y_las_acciones_no(catalogo, ciudadano, admin_de):
     solicitud = presentar(ciudadano, INFORMACION)
-    mesa = personal("MPA", "mesa")
+    mesa = servidor_de("MPA", "mesa")
     cliente = admin_de(mesa)
     cliente.get(url_cambio(solicitud))
     cliente.get(url_cambio(solicitud))
@@ -57,6 +58,6 @@ def test_cada_apertura_cuenta_y_las_acciones_no(catalogo, ciudadano, admin_de):
 
 def test_el_superusuario_queda_registrado_con_su_rol(catalogo, ciudadano, admin_de):
     solicitud = presentar(ciudadano, INFORMACION)
-    admin_de(personal(None, superusuario=True)).get(url_cambio(solicitud))
+    admin_de(servidor_de(None, superusuario=True)).get(url_cambio(solicitud))
     acceso = AccesoExpediente.objects.get(solicitud=solicitud)
     assert (acceso.oficina, acceso.rol) == ("Secretaría General", "Administrador del sistema")

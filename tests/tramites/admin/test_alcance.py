@@ -5,20 +5,10 @@ state is never edited through the admin form."""
 
 import pytest
 
+from tests.fixtures import INFORMACION, ORGANIZACIONES, borrador_completo, presentar, servidor_de
 from tramites.models import AccesoExpediente, Estado, Solicitud
 
-from .conftest import (
-    INFORMACION,
-    LISTA,
-    ORGANIZACIONES,
-    borrador,
-    expedientes_listados,
-    foto,
-    personal,
-    presentar,
-    url_accion,
-    url_cambio,
-)
+from .conftest import LISTA, expedientes_listados, foto, url_accion, url_cambio
 
 ACCIONES = ("tomar", "asignar", "observar", "aprobar", "denegar")
 
@@ -32,9 +22,9 @@ def escenario(catalogo, ciudadano):
     return {
         "propia": propia,
         "ajena": ajena,
-        "jefe_sg": personal("SG", "jefe", "evaluador"),
-        "jefe_sgpv": personal("SGPV", "jefe"),
-        "evaluador_sg": personal("SG", "evaluador"),
+        "jefe_sg": servidor_de("SG", "jefe", "evaluador"),
+        "jefe_sgpv": servidor_de("SGPV", "jefe"),
+        "evaluador_sg": servidor_de("SG", "evaluador"),
     }
 
 
@@ -106,14 +96,14 @@ def test_la_lista_muestra_solo_las_de_sus_oficinas(escenario, admin_de):
     assert expedientes_listados(cliente.get(LISTA)) == [propia.expediente]
 
     # The front desk (MPA) receives every procedure: it sees both.
-    mesa = admin_de(personal("MPA", "mesa"))
+    mesa = admin_de(servidor_de("MPA", "mesa"))
     assert set(expedientes_listados(mesa.get(LISTA))) == {propia.expediente, ajena.expediente}
 
 
 def test_los_borradores_nunca_aparecen_en_el_admin(catalogo, ciudadano, admin_de):
-    draft = borrador(ciudadano, INFORMACION)
+    draft = borrador_completo(ciudadano, INFORMACION)
     assert draft.estado == Estado.BORRADOR
-    for usuario in (personal("SG", "jefe"), personal(None, superusuario=True)):
+    for usuario in (servidor_de("SG", "jefe"), servidor_de(None, superusuario=True)):
         cliente = admin_de(usuario)
         for consulta in ("", "?estado=todas", f"?estado=todas&q={draft.pk}"):
             respuesta = cliente.get(LISTA + consulta)

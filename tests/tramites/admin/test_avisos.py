@@ -2,9 +2,10 @@
 
 import pytest
 
+from tests.fixtures import INFORMACION, presentar, servidor_de
 from tramites import services
 
-from .conftest import correos_de_estado, personal, presentar
+from .conftest import correos_de_estado
 
 
 def _una_transicion(django_capture_on_commit_callbacks, mailoutbox, solicitud, hacer):
@@ -26,14 +27,14 @@ def _una_transicion(django_capture_on_commit_callbacks, mailoutbox, solicitud, h
 
 @pytest.fixture
 def gente(catalogo):
-    return {"jefe": personal("SG", "jefe"), "evaluador": personal("SG", "evaluador"),
-            "mesa": personal("MPA", "mesa")}
+    return {"jefe": servidor_de("SG", "jefe"), "evaluador": servidor_de("SG", "evaluador"),
+            "mesa": servidor_de("MPA", "mesa")}
 
 
 def test_cada_cambio_de_estado_un_correo(gente, ciudadano, mailoutbox, django_capture_on_commit_callbacks):
     jefe, evaluador, mesa = gente["jefe"], gente["evaluador"], gente["mesa"]
     with django_capture_on_commit_callbacks(execute=True):
-        solicitud = presentar(ciudadano)
+        solicitud = presentar(ciudadano, INFORMACION)
     assert [m.subject for m in mailoutbox] == [f"{solicitud.expediente}: recibimos tu solicitud"]
 
     pasos = [
@@ -53,7 +54,7 @@ def test_cada_cambio_de_estado_un_correo(gente, ciudadano, mailoutbox, django_ca
 
 def test_tomar_denegar_y_desistir_tambien(gente, ciudadano, mailoutbox, django_capture_on_commit_callbacks):
     jefe = gente["jefe"]
-    una, otra = presentar(ciudadano), presentar(ciudadano)
+    una, otra = presentar(ciudadano, INFORMACION), presentar(ciudadano, INFORMACION)
     correo = _una_transicion(django_capture_on_commit_callbacks, mailoutbox, una,
                              lambda: services.solicitud_tomar(solicitud=una, servidor=jefe))
     assert "en evaluación" in correo.subject
@@ -67,7 +68,7 @@ def test_tomar_denegar_y_desistir_tambien(gente, ciudadano, mailoutbox, django_c
 
 
 def test_una_accion_rechazada_no_envia_nada(gente, ciudadano, mailoutbox, al_confirmar):
-    solicitud = presentar(ciudadano)
+    solicitud = presentar(ciudadano, INFORMACION)
     mailoutbox.clear()
     with al_confirmar(), pytest.raises(services.TransicionNoPermitida):
         services.solicitud_aprobar(solicitud=solicitud, servidor=gente["jefe"])

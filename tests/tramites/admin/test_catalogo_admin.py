@@ -5,16 +5,17 @@ import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 
+from tests.fixtures import INFORMACION, ORGANIZACIONES, presentar, servidor_de
 from tramites.models import Tramite
 
-from .conftest import INFORMACION, ORGANIZACIONES, Formulario, personal, presentar, tramite
+from .conftest import Formulario, tramite
 
 TRAMITES = "/admin/tramites/tramite/"
 
 
 @pytest.fixture
 def editor(catalogo, admin_de):
-    usuario = personal(None, "catalogo")
+    usuario = servidor_de(None, "catalogo")
     return usuario, admin_de(usuario)
 
 

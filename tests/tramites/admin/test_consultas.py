@@ -8,9 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests import factories
+from tests.fixtures import INFORMACION, ORGANIZACIONES, servidor_de
 from tramites.models import AccesoExpediente, Adjunto, Estado, Evento, Observacion, TipoEvento
 
-from .conftest import INFORMACION, LISTA, ORGANIZACIONES, en_bloque, personal, url_cambio
+from .conftest import LISTA, en_bloque, url_cambio
 
 D = datetime.date
 
@@ -38,8 +39,8 @@ def _variadas(cantidad, servidores):
 
 
 def test_la_lista_no_crece_con_las_filas(catalogo, admin_de, django_assert_num_queries):
-    jefe = personal("SG,SGPV", "jefe")
-    servidores = [jefe] + [personal("SG", "evaluador", nombres=f"Ev{i}") for i in range(4)]
+    jefe = servidor_de("SG,SGPV", "jefe")
+    servidores = [jefe] + [servidor_de("SG", "evaluador", nombres=f"Ev{i}") for i in range(4)]
     cliente = admin_de(jefe)
     _variadas(5, servidores)
     pocas = _medir(cliente, LISTA)
@@ -51,8 +52,8 @@ def test_la_lista_no_crece_con_las_filas(catalogo, admin_de, django_assert_num_q
 
 
 def test_la_ficha_no_crece_con_los_datos(catalogo, admin_de, django_assert_num_queries):
-    jefe = personal("SG", "jefe")
-    servidores = [jefe, personal("SG", "evaluador")]
+    jefe = servidor_de("SG", "jefe")
+    servidores = [jefe, servidor_de("SG", "evaluador")]
     cliente = admin_de(jefe)
     _variadas(4, servidores)
     solicitud = _variadas(1, servidores)[0]
@@ -61,7 +62,7 @@ def test_la_ficha_no_crece_con_los_datos(catalogo, admin_de, django_assert_num_q
     # 55 more requests; and on this one: more evaluators to assign to, events by
     # several people, documents, observations and openings by other servants.
     _variadas(55, servidores)
-    otros = [personal("SG", "evaluador", nombres=f"Ev{i}" if i % 2 else None) for i in range(8)]
+    otros = [servidor_de("SG", "evaluador", nombres=f"Ev{i}" if i % 2 else None) for i in range(8)]
     Evento.objects.bulk_create(
         Evento(solicitud=solicitud, tipo=TipoEvento.ASIGNADA, actor=otros[i % 8], nota=f"nota {i}")
         for i in range(20)

@@ -5,17 +5,10 @@ value of another servant's office, characters the database refuses."""
 
 import pytest
 
+from tests.fixtures import INFORMACION, ORGANIZACIONES, servidor_de
 from tramites.models import Estado, Oficina
 
-from .conftest import (
-    INFORMACION,
-    LISTA,
-    ORGANIZACIONES,
-    en_bloque,
-    expedientes_listados,
-    oficina,
-    personal,
-)
+from .conftest import LISTA, en_bloque, expedientes_listados, oficina
 
 BASURA = [
     "abc",
@@ -44,7 +37,7 @@ FILTROS = {
 
 @pytest.fixture
 def panel(catalogo, admin_de):
-    return admin_de(personal(superusuario=True))
+    return admin_de(servidor_de(superusuario=True))
 
 
 def sin_error(respuesta, url):
@@ -63,7 +56,7 @@ def test_un_filtro_con_un_valor_que_no_es_suyo_no_da_error(panel, lista, paramet
 
 
 def test_la_oficina_de_otro_no_filtra_y_las_propias_si(catalogo, admin_de, ciudadano):
-    jefe = personal("SG", "jefe")
+    jefe = servidor_de("SG", "jefe")
     cliente = admin_de(jefe)
     [de_sg] = en_bloque(1, ciudadano=ciudadano, slug=INFORMACION)
     en_bloque(1, ciudadano=ciudadano, slug=ORGANIZACIONES)  # SGPV's: not this servant's

@@ -11,19 +11,10 @@ import pytest
 import time_machine
 
 from tests import factories
+from tests.fixtures import INFORMACION, ORGANIZACIONES, en_lima, servidor_de
 from tramites.models import Estado, Solicitud
 
-from .conftest import (
-    INFORMACION,
-    LISTA,
-    ORGANIZACIONES,
-    en_bloque,
-    en_lima,
-    expedientes_listados,
-    mensajes,
-    oficina,
-    personal,
-)
+from .conftest import LISTA, en_bloque, expedientes_listados, mensajes, oficina
 
 D = datetime.date
 HOY = en_lima(2026, 3, 11, 10)  # a Wednesday
@@ -33,8 +24,8 @@ HOY = en_lima(2026, 3, 11, 10)  # a Wednesday
 def lista(catalogo, admin_de):
     """As seen on Wednesday 11 March 2026 by a head of SG and SGPV."""
     with time_machine.travel(HOY, tick=False):
-        yo = personal("SG,SGPV", "jefe")
-        otro = personal("SG", "evaluador")
+        yo = servidor_de("SG,SGPV", "jefe")
+        otro = servidor_de("SG", "evaluador")
         rosa = factories.PerfilFactory(numero_documento="41111111", nombres="Rosa").usuario
         juan = factories.PerfilFactory(numero_documento="42222222", nombres="Juan",
                                        apellido_paterno="Quispe").usuario

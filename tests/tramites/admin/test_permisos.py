@@ -6,21 +6,12 @@ import re
 
 import pytest
 
+from tests.fixtures import INFORMACION, ROLES, fresca, presentar, servidor_de
 from tramites import selectors, services
 from tramites.models import Estado, Evento, Observacion, TipoEvento
 from tramites.roles import PERMISOS
 
-from .conftest import (
-    ROLES,
-    correos_de_estado,
-    en_bloque,
-    foto,
-    fresca,
-    personal,
-    presentar,
-    url_accion,
-    url_cambio,
-)
+from .conftest import correos_de_estado, en_bloque, foto, url_accion, url_cambio
 
 ACCIONES = ("tomar", "asignar", "observar", "aprobar", "denegar")
 
@@ -69,10 +60,10 @@ def permitida(rol, oficina, accion) -> bool:
 def actor_de(rol, oficina):
     sigla = OFICINAS[oficina]
     if rol == "superusuario":
-        return personal(sigla, superusuario=True)
+        return servidor_de(sigla, superusuario=True)
     if rol == "sin_grupo":
-        return personal(sigla)
-    return personal(sigla, rol)
+        return servidor_de(sigla)
+    return servidor_de(sigla, rol)
 
 
 def ejecutar(accion, solicitud, actor, evaluador):
@@ -99,9 +90,9 @@ def test_la_matriz_esperada_coincide_con_los_permisos_de_roles_py():
 @pytest.mark.parametrize("rol", PERMITIDAS)
 @pytest.mark.parametrize("accion", ACCIONES)
 def test_matriz_de_permisos(catalogo, ciudadano, al_confirmar, mailoutbox, rol, oficina, accion):
-    solicitud = presentar(ciudadano)
-    jefe_sg = personal("SG", "jefe")
-    evaluador = personal("SG", "evaluador")
+    solicitud = presentar(ciudadano, INFORMACION)
+    jefe_sg = servidor_de("SG", "jefe")
+    evaluador = servidor_de("SG", "evaluador")
     if ORIGEN[accion] == Estado.EN_EVALUACION:
         services.solicitud_tomar(solicitud=solicitud, servidor=jefe_sg)
     solicitud = fresca(solicitud)
@@ -141,9 +132,9 @@ def test_matriz_de_permisos(catalogo, ciudadano, al_confirmar, mailoutbox, rol, 
 @pytest.mark.parametrize("oficina", OFICINAS)
 @pytest.mark.parametrize("rol", PERMITIDAS)
 def test_acciones_disponibles_ofrece_exactamente_las_permitidas(catalogo, ciudadano, rol, oficina):
-    presentada = presentar(ciudadano)
+    presentada = presentar(ciudadano, INFORMACION)
     en_evaluacion = en_bloque(1, ciudadano=ciudadano, estado=Estado.EN_EVALUACION,
-                              asignado=personal("SG", "jefe"))[0]
+                              asignado=servidor_de("SG", "jefe"))[0]
     actor = actor_de(rol, oficina)
     esperadas = {a for a in ACCIONES if permitida(rol, oficina, a)}
 
@@ -155,10 +146,10 @@ def test_acciones_disponibles_ofrece_exactamente_las_permitidas(catalogo, ciudad
 
 @pytest.mark.parametrize("rol", PERMITIDAS)
 def test_la_ficha_del_admin_muestra_solo_los_botones_permitidos(catalogo, ciudadano, admin_de, rol):
-    presentada = presentar(ciudadano)
+    presentada = presentar(ciudadano, INFORMACION)
     en_evaluacion = en_bloque(1, ciudadano=ciudadano, estado=Estado.EN_EVALUACION,
-                              asignado=personal("SG", "jefe"))[0]
-    personal("SG", "evaluador")  # someone to assign to
+                              asignado=servidor_de("SG", "jefe"))[0]
+    servidor_de("SG", "evaluador")  # someone to assign to
     actor = actor_de(rol, "resuelve")
     cliente = admin_de(actor)
     puede_ver = rol in ("mesa", "evaluador", "jefe", "superusuario")
@@ -183,7 +174,7 @@ def test_la_ficha_del_admin_muestra_solo_los_botones_permitidos(catalogo, ciudad
 def test_abrir_la_ficha_sin_permiso_no_registra_un_acceso(catalogo, ciudadano, admin_de, rol):
     """A servant of the office who may not see requests gets 403, and the
     citizen is not told that they opened the file."""
-    solicitud = presentar(ciudadano)
+    solicitud = presentar(ciudadano, INFORMACION)
     respuesta = admin_de(actor_de(rol, "resuelve")).get(url_cambio(solicitud))
     assert respuesta.status_code == 403
     assert fresca(solicitud).accesos.count() == 0
@@ -191,8 +182,8 @@ def test_abrir_la_ficha_sin_permiso_no_registra_un_acceso(catalogo, ciudadano, a
 
 @pytest.mark.parametrize("rol", ["catalogo", "sin_grupo", "mesa"])
 def test_una_accion_no_permitida_por_el_admin_no_cambia_nada(catalogo, ciudadano, admin_de, rol):
-    solicitud = presentar(ciudadano)
-    services.solicitud_tomar(solicitud=solicitud, servidor=personal("SG", "jefe"))
+    solicitud = presentar(ciudadano, INFORMACION)
+    services.solicitud_tomar(solicitud=solicitud, servidor=servidor_de("SG", "jefe"))
     antes = foto(solicitud)
     cliente = admin_de(actor_de(rol, "resuelve"))
     respuesta = cliente.post(url_accion(solicitud, "aprobar"), {"nota": ""})

@@ -9,18 +9,11 @@ import time_machine
 from django.conf import settings
 
 from tests import factories
+from tests.fixtures import INFORMACION, ORGANIZACIONES, en_lima, fresca, presentar, servidor_de
 from tramites import services, tasks
 from tramites.models import Estado, Evento, Solicitud, TipoEvento
 
-from .conftest import (
-    INFORMACION,
-    ORGANIZACIONES,
-    correos_de_estado,
-    en_lima,
-    fresca,
-    personal,
-    presentar,
-)
+from .conftest import correos_de_estado
 
 D = datetime.date
 CERO = {"no_presentadas": 0, "silencio_positivo": 0, "silencio_negativo": 0}
@@ -37,7 +30,7 @@ def observada_un_viernes(catalogo, ciudadano, al_confirmar):
     """Filed and observed on Friday 24 July 2026."""
     with time_machine.travel(en_lima(2026, 7, 24, 9), tick=False), al_confirmar():
         solicitud = presentar(ciudadano, INFORMACION)
-        jefe = personal("SG", "jefe")
+        jefe = servidor_de("SG", "jefe")
         services.solicitud_tomar(solicitud=solicitud, servidor=jefe)
         observacion = services.solicitud_observar(
             solicitud=solicitud, servidor=jefe, mensaje="Precisa de qué sesiones."
@@ -93,7 +86,7 @@ def presentadas_un_lunes(catalogo, ciudadano, al_confirmar):
     with time_machine.travel(en_lima(2026, 3, 2, 11), tick=False), al_confirmar():
         positiva = presentar(ciudadano, ORGANIZACIONES)
         en_evaluacion = presentar(factories.PerfilFactory().usuario, ORGANIZACIONES)
-        services.solicitud_tomar(solicitud=en_evaluacion, servidor=personal("SGPV", "evaluador"))
+        services.solicitud_tomar(solicitud=en_evaluacion, servidor=servidor_de("SGPV", "evaluador"))
         negativa = presentar(ciudadano, INFORMACION)
     return positiva, fresca(en_evaluacion), negativa
 
@@ -157,7 +150,7 @@ def test_una_segunda_corrida_no_cambia_nada_mas(presentadas_un_lunes, ciudadano,
     positiva, en_evaluacion, negativa = presentadas_un_lunes
     with time_machine.travel(en_lima(2026, 4, 6, 9), tick=False), al_confirmar():
         observada = presentar(ciudadano, ORGANIZACIONES)
-        services.solicitud_observar(solicitud=observada, servidor=personal("SGPV", "jefe"),
+        services.solicitud_observar(solicitud=observada, servidor=servidor_de("SGPV", "jefe"),
                                     mensaje="Falta la firma del acta.")
     mailoutbox.clear()
 

@@ -7,9 +7,10 @@ import pytest
 import time_machine
 
 from tests import factories
+from tests.fixtures import INFORMACION, ORGANIZACIONES, en_lima, servidor_de
 from tramites.models import Estado
 
-from .conftest import INFORMACION, LISTA, ORGANIZACIONES, SUPERVISION, en_bloque, en_lima, personal
+from .conftest import LISTA, SUPERVISION, en_bloque
 
 D = datetime.date
 HOY = en_lima(2026, 3, 11, 10)  # Wednesday 11 March 2026
@@ -21,18 +22,18 @@ HOY = en_lima(2026, 3, 11, 10)  # Wednesday 11 March 2026
 ])
 def test_quien_entra_a_la_supervision(catalogo, admin_de, rol, codigo):
     if rol == "superusuario":
-        usuario = personal(None, superusuario=True)
+        usuario = servidor_de(None, superusuario=True)
     elif rol == "sin_grupo":
-        usuario = personal("SG")
+        usuario = servidor_de("SG")
     else:
-        usuario = personal("SG", rol)
+        usuario = servidor_de("SG", rol)
     assert admin_de(usuario).get(SUPERVISION).status_code == codigo
 
 
 @pytest.fixture
 def datos(catalogo):
     with time_machine.travel(HOY, tick=False):
-        ana = personal("SG", "evaluador")
+        ana = servidor_de("SG", "evaluador")
         rosa = factories.PerfilFactory().usuario
 
         def una(estado, limite=None, asignado=None, presentada=None, decidida=None, slug=INFORMACION):
@@ -68,7 +69,7 @@ def _contexto(admin_de, usuario):
 
 
 def test_cifras_de_la_jefa_de_sg(datos, admin_de):
-    respuesta, c = _contexto(admin_de, personal("SG", "jefe"))
+    respuesta, c = _contexto(admin_de, servidor_de("SG", "jefe"))
     assert c["por_estado"] == [
         ("Presentada", 3), ("En evaluación", 3), ("Observada", 1), ("Aprobada", 2),
         ("Denegada", 1), ("Desistida", 0), ("No presentada", 0),
@@ -91,12 +92,12 @@ def test_cifras_de_la_jefa_de_sg(datos, admin_de):
 
 
 def test_el_superusuario_ve_todas_las_oficinas(datos, admin_de):
-    _respuesta, c = _contexto(admin_de, personal(None, superusuario=True))
+    _respuesta, c = _contexto(admin_de, servidor_de(None, superusuario=True))
     assert dict(c["por_estado"])["Presentada"] == 4
     por_oficina = {f["tramite__oficina_resolucion__nombre"]: f["n"] for f in c["vencidas_por_oficina"]}
     assert por_oficina == {"Secretaría General": 3, "Subgerencia de Participación Vecinal": 1}
 
 
 def test_el_enlace_a_la_supervision_solo_para_quien_puede_entrar(catalogo, admin_de):
-    assert SUPERVISION in admin_de(personal("SG", "jefe")).get(LISTA).content.decode()
-    assert SUPERVISION not in admin_de(personal("SG", "evaluador")).get(LISTA).content.decode()
+    assert SUPERVISION in admin_de(servidor_de("SG", "jefe")).get(LISTA).content.decode()
+    assert SUPERVISION not in admin_de(servidor_de("SG", "evaluador")).get(LISTA).content.decode()

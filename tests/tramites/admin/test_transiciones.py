@@ -7,24 +7,16 @@ import threading
 import pytest
 from django.db import connection
 
+from tests.fixtures import INFORMACION, borrador_completo, esperar, fresca, presentar, servidor_de
 from tramites import services
 from tramites.models import Estado, Evento, Solicitud, TipoEvento
 
-from .conftest import (
-    borrador,
-    foto,
-    fresca,
-    mensajes,
-    personal,
-    presentar,
-    url_accion,
-    url_cambio,
-)
+from .conftest import foto, mensajes, url_accion, url_cambio
 
 
 @pytest.fixture
 def jefe(catalogo):
-    return personal("SG", "jefe")
+    return servidor_de("SG", "jefe")
 
 
 def _decisiones(solicitud, jefe):
@@ -33,7 +25,7 @@ def _decisiones(solicitud, jefe):
 
 
 def test_un_borrador_no_se_aprueba_ni_se_deniega(jefe, ciudadano):
-    draft = borrador(ciudadano)
+    draft = borrador_completo(ciudadano, INFORMACION)
     antes = foto(draft)
     for nombre, hacer in _decisiones(draft, jefe):
         with pytest.raises(services.TransicionNoPermitida, match="Borrador"):
@@ -45,7 +37,7 @@ def test_un_borrador_no_se_aprueba_ni_se_deniega(jefe, ciudadano):
 
 
 def test_una_presentada_se_toma_antes_de_decidir(jefe, ciudadano):
-    solicitud = presentar(ciudadano)
+    solicitud = presentar(ciudadano, INFORMACION)
     antes = foto(solicitud)
     for nombre, hacer in _decisiones(solicitud, jefe):
         with pytest.raises(services.TransicionNoPermitida, match="«Presentada»"):
@@ -57,10 +49,10 @@ def test_una_presentada_se_toma_antes_de_decidir(jefe, ciudadano):
 
 
 def test_nada_se_decide_sobre_una_desistida(jefe, ciudadano):
-    solicitud = presentar(ciudadano)
+    solicitud = presentar(ciudadano, INFORMACION)
     services.solicitud_tomar(solicitud=solicitud, servidor=jefe)
     services.solicitud_desistir(solicitud=solicitud, ciudadano=ciudadano, motivo="Ya no la necesito.")
-    evaluador = personal("SG", "evaluador")
+    evaluador = servidor_de("SG", "evaluador")
     antes = foto(solicitud)
     assert antes["estado"] == Estado.DESISTIDA
     intentos = [
@@ -77,7 +69,7 @@ def test_nada_se_decide_sobre_una_desistida(jefe, ciudadano):
 
 @pytest.mark.parametrize("motivo", ["", "   \n "])
 def test_denegar_exige_motivo(jefe, ciudadano, motivo):
-    solicitud = presentar(ciudadano)
+    solicitud = presentar(ciudadano, INFORMACION)
     services.solicitud_tomar(solicitud=solicitud, servidor=jefe)
     antes = foto(solicitud)
     with pytest.raises(services.TransicionNoPermitida, match="motivo de la denegatoria"):
@@ -87,7 +79,7 @@ def test_denegar_exige_motivo(jefe, ciudadano, motivo):
 
 @pytest.mark.parametrize("mensaje", ["", "  "])
 def test_observar_exige_mensaje(jefe, ciudadano, mensaje):
-    solicitud = presentar(ciudadano)
+    solicitud = presentar(ciudadano, INFORMACION)
     antes = foto(solicitud)
     with pytest.raises(services.TransicionNoPermitida, match="subsanar"):
         services.solicitud_observar(solicitud=solicitud, servidor=jefe, mensaje=mensaje)
@@ -95,7 +87,7 @@ def test_observar_exige_mensaje(jefe, ciudadano, mensaje):
 
 
 def test_por_el_admin_sin_motivo_ni_mensaje_no_cambia_nada(jefe, ciudadano, admin_de):
-    solicitud = presentar(ciudadano)
+    solicitud = presentar(ciudadano, INFORMACION)
     cliente = admin_de(jefe)
     antes = foto(solicitud)
     respuesta = cliente.post(url_accion(solicitud, "observar"), {"mensaje": ""}, follow=True)
@@ -111,11 +103,11 @@ def test_por_el_admin_sin_motivo_ni_mensaje_no_cambia_nada(jefe, ciudadano, admi
 
 
 def test_por_el_admin_tomar_una_ya_tomada_nombra_a_quien_la_tomo(jefe, ciudadano, admin_de):
-    solicitud = presentar(ciudadano)
-    primero = personal("SG", "evaluador")
+    solicitud = presentar(ciudadano, INFORMACION)
+    primero = servidor_de("SG", "evaluador")
     services.solicitud_tomar(solicitud=solicitud, servidor=primero)
     antes = foto(solicitud)
-    respuesta = admin_de(personal("SG", "evaluador")).post(url_accion(solicitud, "tomar"), follow=True)
+    respuesta = admin_de(servidor_de("SG", "evaluador")).post(url_accion(solicitud, "tomar"), follow=True)
     assert f"{primero.email} ya tomó esta solicitud." in mensajes(respuesta)
     assert foto(solicitud) == antes
 
@@ -147,19 +139,33 @@ def _a_la_vez(funciones):
     return resultados
 
 
+def otra_transaccion_espera_un_bloqueo() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0] > 0
+
+
 @pytest.fixture
 def bloqueo_lento(monkeypatch):
     """Whoever locks the row first keeps it a moment, so the other one really
     waits on the lock (and then reads the row as the first one left it)."""
-    import time
 
     from tramites import transiciones
 
     original = transiciones.ciudadano_invalidar
 
+    primera = []
+
     def lento(usuario_id):
         original(usuario_id)
-        time.sleep(0.3)
+        if not primera:
+            # The first to take the lock keeps it until the other servant's
+            # transaction is waiting on it: the two really collide.
+            primera.append(usuario_id)
+            assert esperar(otra_transaccion_espera_un_bloqueo, 10)
 
     # Called by transiciones.bloquear right after it takes the row lock.
     monkeypatch.setattr(transiciones, "ciudadano_invalidar", lento)
@@ -168,9 +174,9 @@ def bloqueo_lento(monkeypatch):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_dos_servidores_toman_la_misma_a_la_vez(catalogo, ciudadano, bloqueo_lento):
-    solicitud = presentar(ciudadano)
-    ana = personal("SG", "evaluador")
-    beto = personal("SG", "evaluador")
+    solicitud = presentar(ciudadano, INFORMACION)
+    ana = servidor_de("SG", "evaluador")
+    beto = servidor_de("SG", "evaluador")
 
     def tomar(servidor):
         return lambda: services.solicitud_tomar(
@@ -195,8 +201,8 @@ def test_dos_servidores_toman_la_misma_a_la_vez(catalogo, ciudadano, bloqueo_len
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_por_el_admin_quien_pierde_ve_quien_la_tomo(catalogo, ciudadano, admin_de, bloqueo_lento):
-    solicitud = presentar(ciudadano)
-    servidores = [personal("SG", "evaluador"), personal("SG", "evaluador")]
+    solicitud = presentar(ciudadano, INFORMACION)
+    servidores = [servidor_de("SG", "evaluador"), servidor_de("SG", "evaluador")]
     clientes = [admin_de(s) for s in servidores]
 
     # Only the POSTs run in threads (a template render in a thread would mix

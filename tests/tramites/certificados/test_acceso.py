@@ -11,21 +11,19 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tramites import services
-from tramites.models import Certificado, EstadoDocumento, Evento, TipoEvento
-from tramites.roles import EVALUADOR, JEFE_DE_OFICINA, MESA_DE_PARTES
-
-from .conftest import (
+from tests.fixtures import (
     DOMICILIO,
     ORGANIZACIONES,
     aprobar,
     certificado_de,
-    contenido,
     presentar,
     servidor_de,
-    sin_espacios,
-    texto_pdf,
 )
+from tramites import services
+from tramites.models import Certificado, EstadoDocumento, Evento, TipoEvento
+from tramites.roles import EVALUADOR, JEFE_DE_OFICINA, MESA_DE_PARTES
+
+from .conftest import contenido, sin_espacios, texto_pdf
 
 CODIGO = "ABCDEFGHIJKLMNOP"  # a fixed code with letters people mistype (O, I, B)
 
@@ -93,7 +91,7 @@ def test_nadie_mas_descarga_los_documentos(emitida, otro_ciudadano, client, tipo
 
     # Staff of offices that neither receive nor resolve the procedure, whatever their role.
     for sigla, rol in [("SGRC", JEFE_DE_OFICINA), ("SG", EVALUADOR), ("SGOPC", MESA_DE_PARTES)]:
-        client.force_login(servidor_de(sigla, rol))
+        client.force_login(servidor_de(sigla, rol, nombres="Lucía"))
         assert client.get(url(emitida, tipo)).status_code == 404, sigla
 
     # A made-up document type or expediente.
@@ -106,7 +104,7 @@ def test_nadie_mas_descarga_los_documentos(emitida, otro_ciudadano, client, tipo
 @pytest.mark.parametrize("tipo", ["certificado", "cargo"])
 def test_el_personal_de_la_oficina_del_tramite_los_descarga(emitida, client, tipo):
     for sigla, rol in [("SGPV", EVALUADOR), ("SGPV", JEFE_DE_OFICINA), ("MPA", MESA_DE_PARTES)]:
-        client.force_login(servidor_de(sigla, rol))
+        client.force_login(servidor_de(sigla, rol, nombres="Lucía"))
         respuesta = client.get(url(emitida, tipo))
         assert respuesta.status_code == 200, (sigla, rol)
         assert contenido(respuesta).startswith(b"%PDF-")
@@ -231,11 +229,11 @@ def test_un_certificado_revocado_lo_dice_con_el_motivo(emitida, ciudadano, clien
     motivo = "Se comprobó que el recibo presentado no corresponde al domicilio."
 
     # Only a head of the procedure's office may revoke it.
-    for servidor in (servidor_de("SGPV", EVALUADOR), servidor_de("SGRC", JEFE_DE_OFICINA),
-                     servidor_de("MPA", MESA_DE_PARTES)):
+    for servidor in (servidor_de("SGPV", EVALUADOR, nombres="Lucía"), servidor_de("SGRC", JEFE_DE_OFICINA, nombres="Lucía"),
+                     servidor_de("MPA", MESA_DE_PARTES, nombres="Lucía")):
         with pytest.raises(services.TransicionNoPermitida):
             services.certificado_revocar(certificado=certificado, servidor=servidor, motivo=motivo)
-    jefe = servidor_de("SGPV", JEFE_DE_OFICINA)
+    jefe = servidor_de("SGPV", JEFE_DE_OFICINA, nombres="Lucía")
     with pytest.raises(services.TransicionNoPermitida):
         services.certificado_revocar(certificado=certificado, servidor=jefe, motivo="  ")
     certificado.refresh_from_db()

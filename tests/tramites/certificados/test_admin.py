@@ -6,18 +6,11 @@ from django.contrib.messages import get_messages
 from django.test import Client
 
 from egov import pdf as documentos
+from tests.fixtures import DOMICILIO, aprobar, certificado_de, presentar, servidor_de
 from tramites.models import Certificado, EstadoDocumento, Evento, TipoEvento
 from tramites.roles import EVALUADOR, JEFE_DE_OFICINA
 
-from .conftest import (
-    DOMICILIO,
-    aprobar,
-    archivos_bajo,
-    certificado_de,
-    firma_validar,
-    presentar,
-    servidor_de,
-)
+from .conftest import archivos_bajo, firma_validar
 
 LISTA = "/admin/tramites/certificado/"
 
@@ -25,7 +18,7 @@ LISTA = "/admin/tramites/certificado/"
 def en_el_panel(sigla, rol, capturar):
     """A logged-in admin client of a servant (with TOTP: the panel demands it)
     whose requests end as real ones do (after-commit work runs)."""
-    servidor = servidor_de(sigla, rol)
+    servidor = servidor_de(sigla, rol, nombres="Lucía")
     cliente = Client()
     cliente.force_login(servidor)
 

@@ -12,12 +12,12 @@ from django.test import Client
 from django.utils import timezone
 
 from ciudadanos import services as ciudadanos_services
-from ciudadanos import tasks as ciudadanos_tasks
 from ciudadanos.models import Notificacion
+from egov import tasks as egov_tasks
+from egov.models import EstadoMensaje, Mensaje
+from tests.fixtures import DOMICILIO, INFORMACION, en_lima, presentar, resolutor
 from tramites import services
 from tramites.models import Evento, TipoEvento
-
-from .conftest import DOMICILIO, INFORMACION, en_lima, presentar, resolutor
 
 
 def contador(respuesta):
@@ -81,7 +81,8 @@ def test_cada_aviso_llega_a_la_casilla_con_su_enlace_y_un_correo(recorrido, ciud
         assert notificacion.enlace == f"/mis-tramites/{solicitud.expediente}/"
         assert notificacion.referencia == f"solicitud:{solicitud.pk}"
         assert notificacion.leida_en is None
-        assert notificacion.alerta_enviada_en is not None and notificacion.alerta_intentos == 1
+        alerta = Mensaje.objects.get(referencia=f"notificacion:{notificacion.pk}")
+        assert alerta.estado == EstadoMensaje.ENVIADO and alerta.intentos == 1
 
     # Exactly one email alert per notice, to the citizen, pointing at the casilla.
     assert len(mailoutbox) == len(notificaciones)
@@ -162,47 +163,21 @@ def test_abrir_un_aviso_registra_la_lectura_una_vez(recorrido, ciudadano, otro_c
 def test_la_alerta_es_idempotente(catalogo, ciudadano, mailoutbox):
     aviso = ciudadanos_services.aviso_depositar(
         usuario=ciudadano, asunto="EXP-2026-000009: prueba", cuerpo="Texto.", enlace="/mis-tramites/",
-    )  # its alert task not run (no commit)
+    )  # its alert task not run (no commit), but the alert is in the outbox
     assert mailoutbox == []
-    assert ciudadanos_tasks.aviso_enviar.apply(kwargs={"notificacion_id": aviso.pk}).get() is True
-    assert ciudadanos_tasks.aviso_enviar.apply(kwargs={"notificacion_id": aviso.pk}).get() is False
-    assert ciudadanos_services.aviso_correo_enviar(notificacion_id=aviso.pk) is False
+    alerta = Mensaje.objects.get(referencia=f"notificacion:{aviso.pk}")
+    assert alerta.estado == EstadoMensaje.PENDIENTE and alerta.para == ciudadano.email
+    assert egov_tasks.mensaje_enviar.apply(kwargs={"mensaje_id": alerta.pk}).get() == "enviado"
+    assert egov_tasks.mensaje_enviar.apply(kwargs={"mensaje_id": alerta.pk}).get() == "omitido"
     assert len(mailoutbox) == 1
-    aviso.refresh_from_db()
-    assert aviso.alerta_intentos == 1 and aviso.alerta_enviada_en is not None
+    alerta.refresh_from_db()
+    assert alerta.intentos == 1 and alerta.enviado_en is not None
 
 
 @pytest.mark.django_db
-def test_el_barrido_de_alertas_reencola_solo_las_no_enviadas(catalogo, ciudadano, al_confirmar, mailoutbox, monkeypatch):
-    from egov import tareas
-
-    def depositar(asunto):
-        return ciudadanos_services.aviso_depositar(usuario=ciudadano, asunto=asunto, cuerpo=".", enlace="/")
-
-    with al_confirmar():
-        enviada = depositar("enviada")
-    perdida = depositar("perdida")  # its task never reached the broker
-    reciente = depositar("reciente")  # its task may still be on its way
-    agotada = depositar("agotada")
-    hace_diez = timezone.now() - datetime.timedelta(minutes=10)
-    Notificacion.objects.filter(pk__in=[enviada.pk, perdida.pk, agotada.pk]).update(depositada_en=hace_diez)
-    Notificacion.objects.filter(pk=agotada.pk).update(alerta_intentos=10)  # given up after 10 tries
-    mailoutbox.clear()
-
-    publicadas = []
-    original = tareas._publicar
-    monkeypatch.setattr(tareas, "_publicar", lambda tarea, kwargs: publicadas.append(kwargs) or original(tarea, kwargs))
-    with al_confirmar():
-        assert ciudadanos_services.alertas_pendientes_reencolar() == 1
-    assert publicadas == [{"notificacion_id": perdida.pk}]
-    assert [m.subject for m in mailoutbox] == ["perdida"]
-
-    publicadas.clear()
-    with al_confirmar():
-        assert ciudadanos_services.alertas_pendientes_reencolar() == 0
-        assert ciudadanos_tasks.alertas_pendientes_reencolar.apply().get() == 0
-    assert publicadas == []
-    assert len(mailoutbox) == 1
-    for aviso, enviado in [(enviada, True), (perdida, True), (reciente, False), (agotada, False)]:
-        aviso.refresh_from_db()
-        assert (aviso.alerta_enviada_en is not None) is enviado, aviso.asunto
+def test_un_ciudadano_desactivado_recibe_el_aviso_en_la_casilla_pero_no_el_correo(catalogo, ciudadano, mailoutbox):
+    ciudadano.is_active = False
+    ciudadano.save(update_fields=["is_active"])
+    aviso = ciudadanos_services.aviso_depositar(usuario=ciudadano, asunto="prueba", cuerpo=".", enlace="/")
+    assert Notificacion.objects.filter(pk=aviso.pk).exists()
+    assert not Mensaje.objects.filter(referencia=f"notificacion:{aviso.pk}").exists()

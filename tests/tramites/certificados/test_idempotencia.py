@@ -10,6 +10,15 @@ from ciudadanos.models import Notificacion
 from egov import tasks as egov_tasks
 from egov.documentos import documentos_pendientes_reencolar
 from egov.models import EnvioUnico
+from tests.fixtures import (
+    DOMICILIO,
+    aprobar,
+    certificado_de,
+    en_lima,
+    presentar,
+    resolutor,
+    servidor_de,
+)
 from tramites import services, tasks
 from tramites.models import (
     CargoPresentacion,
@@ -20,16 +29,7 @@ from tramites.models import (
     TipoEvento,
 )
 
-from .conftest import (
-    DOMICILIO,
-    aprobar,
-    archivos_bajo,
-    certificado_de,
-    en_lima,
-    presentar,
-    resolutor,
-    servidor_de,
-)
+from .conftest import archivos_bajo
 
 
 @pytest.fixture
@@ -163,7 +163,7 @@ def test_los_recordatorios_dos_veces_el_mismo_dia_no_se_duplican(catalogo, ciuda
         with al_confirmar():
             observada = presentar(ciudadano, DOMICILIO)
             servidor = resolutor(observada)
-            colega = servidor_de("SGPV", nombres="Mario")
+            colega = servidor_de("SGPV", "jefe", nombres="Mario")
             services.solicitud_tomar(solicitud=observada, servidor=servidor)
             observacion = services.solicitud_observar(
                 solicitud=observada, servidor=servidor, mensaje="Adjunte un recibo legible."

@@ -18,23 +18,18 @@ from pypdf import PdfReader
 
 from egov import pdf as documentos
 from egov.pdf import FetcherEstatico
-from tramites import services
-from tramites.models import Certificado, EstadoDocumento, Solicitud, TipoEvento, Tramite
-
-from .conftest import (
+from tests.fixtures import (
     DOMICILIO,
     INFORMACION,
     NOMBRE_COMPLETO,
-    SLUGS,
     aprobar,
-    cajas_de_texto,
     certificado_de,
-    firma_validar,
     presentar,
-    qr_leer,
-    sin_espacios,
-    texto_pdf,
 )
+from tramites import services
+from tramites.models import Certificado, EstadoDocumento, Solicitud, TipoEvento, Tramite
+
+from .conftest import SLUGS, cajas_de_texto, firma_validar, qr_leer, sin_espacios, texto_pdf
 
 MM = 72 / 25.4
 

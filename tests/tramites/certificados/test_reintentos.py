@@ -15,21 +15,21 @@ from django.test import Client
 
 from ciudadanos.models import Notificacion
 from egov.documentos import documentos_pendientes_reencolar
-from tramites import services
-from tramites.models import CargoPresentacion, EstadoDocumento, Evento, TipoEvento
-from tramites.roles import JEFE_DE_OFICINA
-
-from .conftest import (
+from tests.fixtures import (
     DOMICILIO,
     INFORMACION,
     aprobar,
-    archivos_bajo,
     certificado_de,
     en_lima,
     persona,
     presentar,
     servidor_de,
 )
+from tramites import services
+from tramites.models import CargoPresentacion, EstadoDocumento, Evento, TipoEvento
+from tramites.roles import JEFE_DE_OFICINA
+
+from .conftest import archivos_bajo
 
 pytestmark = pytest.mark.django_db
 
@@ -151,7 +151,7 @@ def test_tras_24_horas_de_fallas_se_deja_de_reintentar_y_se_avisa_hasta_que_algu
     with time_machine.travel(INICIO, tick=False) as reloj:
         with al_confirmar():
             solicitud = presentar(ciudadano, DOMICILIO)
-        jefe = servidor_de("SGPV", JEFE_DE_OFICINA)  # the office that resolves it
+        jefe = servidor_de("SGPV", JEFE_DE_OFICINA, nombres="Lucía")  # the office that resolves it
         de_otra_oficina = servidor_de("SGRC", JEFE_DE_OFICINA, nombres="Mario")
         almacen.caido = True
         with al_confirmar():

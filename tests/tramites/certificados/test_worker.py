@@ -17,6 +17,18 @@ from django.conf import settings
 from ciudadanos import services as ciudadanos_services
 from ciudadanos.models import Notificacion
 from egov.documentos import documentos_pendientes_reencolar
+from tests.fixtures import (
+    DOMICILIO,
+    INFORMACION,
+    LICENCIA,
+    ORGANIZACIONES,
+    aprobar,
+    certificado_de,
+    esperar,
+    persona,
+    presentar,
+)
+from tests.procesos import broker_en
 from tramites.models import (
     CargoPresentacion,
     Certificado,
@@ -26,21 +38,7 @@ from tramites.models import (
     TipoEvento,
 )
 
-from .conftest import (
-    DOMICILIO,
-    INFORMACION,
-    LICENCIA,
-    ORGANIZACIONES,
-    aprobar,
-    archivos_bajo,
-    broker_en,
-    certificado_de,
-    contenido,
-    esperar,
-    firma_validar,
-    persona,
-    presentar,
-)
+from .conftest import archivos_bajo, contenido, firma_validar
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

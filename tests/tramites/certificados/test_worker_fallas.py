@@ -16,17 +16,11 @@ from django.db import connection
 from django.utils import timezone
 
 from egov.documentos import documentos_pendientes_reencolar
+from tests.fixtures import INFORMACION, aprobar, certificado_de, esperar, presentar
+from tests.procesos import broker_en
 from tramites.models import CargoPresentacion, Certificado, EstadoDocumento
 
-from .conftest import (
-    INFORMACION,
-    aprobar,
-    archivos_bajo,
-    broker_en,
-    certificado_de,
-    esperar,
-    presentar,
-)
+from .conftest import archivos_bajo
 from .test_worker import esperar_emitidos, esperar_en_log, un_documento_por_solicitud, veces
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
