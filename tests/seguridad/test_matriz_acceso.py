@@ -139,7 +139,7 @@ def _accion_de_lista(mundo, relleno):
     """The list's first own action (or "delete", confirmed) on the model's first object."""
     from django.apps import apps
 
-    registrado = admin.site._registry[apps.get_model(relleno.objeto.modelo)]
+    registrado = admin.site.get_model_admin(apps.get_model(relleno.objeto.modelo))
     accion = next((a for a in registrado.actions or () if isinstance(a, str)), "delete_selected")
     objeto = mundo.admin[relleno.objeto.modelo][0]
     return {"action": accion, "_selected_action": [str(objeto.pk)], "index": "0", "post": "yes"}
