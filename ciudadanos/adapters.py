@@ -12,11 +12,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from egov.tareas import encolar
+from egov.mensajes import correo_registrar
 
 from . import bloqueos
 from .models import Usuario
-from .tasks import correo_enviar
 
 
 def error_en_espera(espera: datetime.timedelta) -> ValidationError:
@@ -120,4 +119,7 @@ class CuentaAdapter(DefaultAccountAdapter):
         html = next(
             (c for c, tipo in getattr(mensaje, "alternatives", []) if tipo == "text/html"), ""
         )
-        encolar(correo_enviar, asunto=mensaje.subject, texto=mensaje.body, para=list(mensaje.to), html=html)
+        # A row of the outbox, committed with the request's work: a broker
+        # outage during signup or a password reset loses no link.
+        correo_registrar(para=list(mensaje.to), asunto=mensaje.subject, texto=mensaje.body, html=html,
+                         reservado=True, referencia=f"cuenta:{template_prefix.rsplit('/', 1)[-1]}"[:80])

@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from egov.admin import PanelAdminMixin, PanelModelAdmin, SoloLecturaAdmin
+from egov.admin_base import PanelAdminMixin, PanelModelAdmin, SoloLecturaAdmin
 
 from . import bloqueos, services
 from .models import BloqueoAcceso, NivelIdentidad, Perfil, Usuario

@@ -148,8 +148,9 @@ class Perfil(models.Model):
 
 class Notificacion(models.Model):
     """A notice in the citizen's casilla electrónica (Ley 31736). It is
-    deposited here first; the email is only an alert. Opening it records the
-    read time, which counts as the acknowledgement."""
+    deposited here first; the email is only an alert (a row of the portal's
+    outbox, egov.models.Mensaje, with referencia "notificacion:<pk>"). Opening
+    it records the read time, which counts as the acknowledgement."""
 
     usuario = models.ForeignKey(
         Usuario, on_delete=models.CASCADE, related_name="notificaciones", verbose_name=_("ciudadano")
@@ -163,9 +164,6 @@ class Notificacion(models.Model):
     )
     depositada_en = models.DateTimeField(_("depositada el"), auto_now_add=True, db_index=True)
     leida_en = models.DateTimeField(_("leída el"), null=True, blank=True)
-    alerta_enviada_en = models.DateTimeField(_("alerta enviada el"), null=True, blank=True)
-    alerta_intentos = models.PositiveSmallIntegerField(_("intentos de alerta"), default=0)
-    alerta_error = models.TextField(_("último error de la alerta"), blank=True)
 
     class Meta:
         verbose_name = _("notificación")
@@ -173,7 +171,6 @@ class Notificacion(models.Model):
         ordering = ["-depositada_en", "-id"]
         indexes = [
             models.Index(fields=["usuario", "leida_en"], name="notificacion_no_leidas"),
-            models.Index(fields=["alerta_enviada_en", "depositada_en"], name="notificacion_alertas"),
         ]
 
     def __str__(self):

@@ -13,7 +13,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from egov.admin import PanelAdminMixin
+from egov.admin_base import PanelAdminMixin
 
 from .selectors import personal_habilitado
 

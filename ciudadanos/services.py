@@ -3,13 +3,12 @@
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from egov.tareas import encolar
+from egov.mensajes import correo_registrar
 
 from .models import NivelIdentidad, Notificacion, Perfil, Usuario
 from .signals import notificacion_leida
@@ -44,8 +43,6 @@ def perfil_guardar(*, usuario: Usuario, datos: dict) -> Perfil:
     accounts can never hold the same document: the database's unique constraint
     decides, even when two registrations arrive at the same time.
     """
-    from .tasks import perfil_cambio_alertar
-
     with transaction.atomic():
         perfil = Perfil.objects.select_for_update().filter(usuario=usuario).first()
         nuevo = perfil is None
@@ -65,7 +62,7 @@ def perfil_guardar(*, usuario: Usuario, datos: dict) -> Perfil:
         except IntegrityError:
             raise DocumentoYaRegistrado() from None
         etiquetas = sorted({str(Perfil._meta.get_field(c).verbose_name) for c in cambiados})
-        encolar(perfil_cambio_alertar, usuario_id=usuario.pk, campos=[] if nuevo else etiquetas)
+        _perfil_alerta_registrar(usuario=usuario, perfil=perfil, campos=[] if nuevo else etiquetas)
     return perfil
 
 
@@ -92,40 +89,23 @@ def perfil_verificar_identidad(
     return perfil
 
 
-def correo_enviar(*, asunto: str, texto: str, para: list[str], html: str = "") -> None:
-    mensaje = EmailMultiAlternatives(asunto, texto, settings.DEFAULT_FROM_EMAIL, para)
-    if html:
-        mensaje.attach_alternative(html, "text/html")
-    mensaje.send()
-
-
-def perfil_alerta_enviar(*, usuario_id: int, campos: list[str]) -> bool:
+def _perfil_alerta_registrar(*, usuario: Usuario, perfil: Perfil, campos: list[str]) -> None:
     """Tells the citizen their profile was created or changed, so a change they
-    did not make does not go unnoticed. Returns False when there is no one to tell."""
-    usuario = (
-        Usuario.objects.select_related("perfil").filter(pk=usuario_id, is_active=True).first()
-    )
-    if usuario is None or not hasattr(usuario, "perfil"):
-        return False
+    did not make does not go unnoticed."""
     contexto = {
-        "perfil": usuario.perfil,
+        "perfil": perfil,
         "campos": campos,
         "cuando": timezone.localtime(),
         "perfil_url": settings.SITE_URL + "/cuenta/perfil/",
         "ENTIDAD_NOMBRE": settings.ENTIDAD_NOMBRE,
         "ENTIDAD_CORREO_CONTACTO": settings.ENTIDAD_CORREO_CONTACTO,
     }
-    asunto = (
-        _("Actualizaste los datos de tu perfil")
-        if campos
-        else _("Completaste tu perfil de identidad")
-    )
-    correo_enviar(
-        asunto=asunto,
+    asunto = _("Actualizaste los datos de tu perfil") if campos else _("Completaste tu perfil de identidad")
+    correo_registrar(
+        para=[usuario.email], asunto=asunto,
         texto=render_to_string("ciudadanos/correo/perfil_cambio.txt", contexto),
-        para=[usuario.email],
+        referencia=f"perfil:{usuario.pk}",
     )
-    return True
 
 
 def _no_leidas_invalidar(usuario_id: int) -> None:
@@ -142,52 +122,26 @@ def aviso_depositar(
     """The one way the portal tells a citizen something about their requests.
 
     Other apps give a subject, a text, a link and an opaque reference (never
-    their own objects). The notice is deposited in the casilla electrónica in the
-    same transaction; the email alert goes out by a Celery task after commit.
+    their own objects). The notice is deposited in the casilla electrónica and
+    its email alert recorded in the portal's outbox, in the same transaction.
     """
-    from .tasks import aviso_enviar
-
-    notificacion = Notificacion.objects.create(
-        usuario=usuario, asunto=asunto[:200], cuerpo=cuerpo, enlace=enlace, referencia=referencia
-    )
-    _no_leidas_invalidar(usuario.pk)
-    encolar(aviso_enviar, notificacion_id=notificacion.pk)
-    return notificacion
-
-
-def aviso_correo_enviar(*, notificacion_id: int) -> bool:
-    """Emails the alert of a deposited notice once (a second run does nothing)."""
     with transaction.atomic():
-        notificacion = (
-            Notificacion.objects.select_for_update(of=("self",))
-            .select_related("usuario")
-            .filter(pk=notificacion_id)
-            .first()
+        notificacion = Notificacion.objects.create(
+            usuario=usuario, asunto=asunto[:200], cuerpo=cuerpo, enlace=enlace, referencia=referencia
         )
-        if notificacion is None or notificacion.alerta_enviada_en or not notificacion.usuario.is_active:
-            return False
-        enlace = notificacion.get_absolute_url()
-        texto = render_to_string(
-            "ciudadanos/correo/aviso.txt",
-            {
-                "usuario": notificacion.usuario,
-                "asunto": notificacion.asunto,
-                "enlace": settings.SITE_URL + enlace,
-                "ENTIDAD_NOMBRE": settings.ENTIDAD_NOMBRE,
-            },
-        )
-        try:
-            correo_enviar(asunto=notificacion.asunto, texto=texto, para=[notificacion.usuario.email])
-        except Exception as error:
-            Notificacion.objects.filter(pk=notificacion.pk).update(
-                alerta_intentos=notificacion.alerta_intentos + 1, alerta_error=str(error)[:2000]
+        _no_leidas_invalidar(usuario.pk)
+        if usuario.is_active:
+            correo_registrar(
+                para=[usuario.email], asunto=notificacion.asunto,
+                texto=render_to_string("ciudadanos/correo/aviso.txt", {
+                    "usuario": usuario,
+                    "asunto": notificacion.asunto,
+                    "enlace": settings.SITE_URL + notificacion.get_absolute_url(),
+                    "ENTIDAD_NOMBRE": settings.ENTIDAD_NOMBRE,
+                }),
+                referencia=f"notificacion:{notificacion.pk}",
             )
-            raise
-        notificacion.alerta_enviada_en = timezone.now()
-        notificacion.alerta_intentos += 1
-        notificacion.alerta_error = ""
-        notificacion.save(update_fields=["alerta_enviada_en", "alerta_intentos", "alerta_error"])
-    return True
+    return notificacion
 
 
 def notificacion_leer(*, notificacion: Notificacion, usuario: Usuario) -> Notificacion:
@@ -203,19 +157,3 @@ def notificacion_leer(*, notificacion: Notificacion, usuario: Usuario) -> Notifi
             _no_leidas_invalidar(usuario.pk)
             notificacion_leida.send(sender=Notificacion, notificacion=notificacion)
     return notificacion
-
-
-def alertas_pendientes_reencolar(*, minutos: int = 5) -> int:
-    """Beat: alerts not sent after a few minutes (a broker or mail outage) are
-    enqueued again."""
-    from .tasks import aviso_enviar
-
-    limite = timezone.now() - timezone.timedelta(minutes=minutos)
-    pendientes = list(
-        Notificacion.objects.filter(
-            alerta_enviada_en__isnull=True, depositada_en__lt=limite, alerta_intentos__lt=10
-        ).values_list("pk", flat=True)[:1000]
-    )
-    for pk in pendientes:
-        encolar(aviso_enviar, notificacion_id=pk)
-    return len(pendientes)

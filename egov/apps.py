@@ -7,6 +7,12 @@ def _salud_documentos() -> dict:
     return documentos_salud()
 
 
+def _salud_mensajes() -> dict:
+    from .mensajes import mensajes_salud
+
+    return mensajes_salud()
+
+
 class EgovConfig(AppConfig):
     name = "egov"
     verbose_name = "Portal"
@@ -15,3 +21,4 @@ class EgovConfig(AppConfig):
         from .salud import comprobacion_registrar
 
         comprobacion_registrar("documentos", _salud_documentos)
+        comprobacion_registrar("mensajes", _salud_mensajes)

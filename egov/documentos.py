@@ -36,7 +36,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from .models import EstadoDocumento
-from .tareas import encolar
+from .tareas import LOTE_BARRIDO, encolar
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +44,6 @@ PRIMER_INTERVALO_MINUTOS = 5
 MAX_INTERVALO_MINUTOS = 120
 # Failing for longer than this is no blip: the office and /salud/ are told.
 AVISO_FALLA = datetime.timedelta(hours=1)
-# Rows one sweeper round takes of each kind and state.
-LOTE_BARRIDO = 500
 
 # The options of every issuing task: the `pdf` queue (settings), acks_late
 # (a killed worker's task runs again; issuing is idempotent), a few quick

@@ -6,6 +6,7 @@ import secrets
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -114,3 +115,68 @@ class DocumentoEmitido(models.Model):
     @property
     def sin_reintento(self):
         return self.estado == EstadoDocumento.FALLIDO and self.proximo_intento_en is None
+
+
+class EstadoMensaje(models.TextChoices):
+    PENDIENTE = "pendiente", _("Por enviar")
+    ENVIADO = "enviado", _("Enviado")
+    FALLIDO = "fallido", _("No se pudo enviar")
+
+
+class MensajeQuerySet(models.QuerySet):
+    def por_enviar(self, *, ahora, creados_antes):
+        """Pending and due: never tried and older than `creados_antes` (its
+        task may still be in the queue), or failed and past its next try."""
+        return self.filter(estado=EstadoMensaje.PENDIENTE).filter(
+            Q(proximo_intento_en__isnull=True, creado_en__lt=creados_antes) | Q(proximo_intento_en__lte=ahora)
+        )
+
+
+class Mensaje(models.Model):
+    """One outbound message (today an email; the SMS alerts join this table).
+
+    Written in the transaction of the work that causes it (a signup, a
+    notice, a complaint, a digest), already rendered, and sent by a task after
+    commit (egov/mensajes.py). A lost task, a broker outage or a mail server
+    that refuses is no lost message: the row waits, the sweeper tries again
+    with growing intervals, and the admin shows and retries what failed."""
+
+    class Canal(models.TextChoices):
+        CORREO = "correo", _("Correo electrónico")
+
+    canal = models.CharField(_("canal"), max_length=10, choices=Canal.choices, default=Canal.CORREO)
+    para = models.TextField(_("destinatarios"), help_text=_("Direcciones separadas por comas."))
+    asunto = models.CharField(_("asunto"), max_length=255)
+    texto = models.TextField(_("texto"), blank=True)
+    html = models.TextField(_("HTML"), blank=True)
+    # Account emails carry one-time links: their body is erased once sent and
+    # never shown in the admin.
+    reservado = models.BooleanField(
+        _("contenido reservado"), default=False,
+        help_text=_("Lleva un enlace de un solo uso: el contenido no se muestra y se borra al enviarse."),
+    )
+    # What caused it, to find it from there (e.g. "notificacion:123"); opaque to egov.
+    referencia = models.CharField(_("referencia"), max_length=80, blank=True, db_index=True)
+    estado = models.CharField(
+        _("estado"), max_length=10, choices=EstadoMensaje.choices, default=EstadoMensaje.PENDIENTE
+    )
+    intentos = models.PositiveSmallIntegerField(_("intentos"), default=0)
+    error = models.TextField(_("último error"), blank=True)
+    proximo_intento_en = models.DateTimeField(_("próximo intento"), null=True, blank=True)
+    creado_en = models.DateTimeField(_("creado el"), default=timezone.now, db_index=True)
+    enviado_en = models.DateTimeField(_("enviado el"), null=True, blank=True)
+
+    objects = MensajeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("mensaje saliente")
+        verbose_name_plural = _("mensajes salientes")
+        ordering = ["-creado_en", "-pk"]
+        indexes = [models.Index(fields=["estado", "proximo_intento_en"], name="mensaje_por_enviar")]
+
+    def __str__(self):
+        return f"{self.asunto} → {self.para}"
+
+    @property
+    def destinatarios(self) -> list[str]:
+        return [d.strip() for d in self.para.split(",") if d.strip()]

@@ -279,34 +279,13 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = "America/Lima"
 # A static schedule; each job is idempotent, so a late or repeated run is harmless.
 CELERY_BEAT_SCHEDULE = {
-    "plazos-vencidos": {
-        "task": "tramites.tasks.plazos_vencidos_procesar",
-        "schedule": crontab(hour=0, minute=15),
-    },
-    "documentos-pendientes": {
-        "task": "egov.tasks.documentos_pendientes_reencolar",
-        "schedule": 120.0,
-    },
-    "alertas-pendientes": {
-        "task": "ciudadanos.tasks.alertas_pendientes_reencolar",
-        "schedule": 300.0,
-    },
-    "recordatorios": {
-        "task": "tramites.tasks.recordatorios_enviar",
-        "schedule": crontab(hour=7, minute=0),
-    },
-    "reclamos-recordatorio": {
-        "task": "transparencia.tasks.reclamos_recordar",
-        "schedule": crontab(hour=7, minute=5),
-    },
-    "indicadores": {
-        "task": "transparencia.tasks.indicadores_refrescar",
-        "schedule": crontab(minute=10),
-    },
-    "sesiones-vencidas": {
-        "task": "egov.tasks.sesiones_vencidas_borrar",
-        "schedule": crontab(hour=3, minute=30),
-    },
+    "plazos-vencidos": {"task": "tramites.tasks.plazos_vencidos_procesar", "schedule": crontab(hour=0, minute=15)},
+    "documentos-pendientes": {"task": "egov.tasks.documentos_pendientes_reencolar", "schedule": 120.0},
+    "mensajes-pendientes": {"task": "egov.tasks.mensajes_pendientes_reencolar", "schedule": 60.0},
+    "recordatorios": {"task": "tramites.tasks.recordatorios_enviar", "schedule": crontab(hour=7, minute=0)},
+    "reclamos-recordatorio": {"task": "transparencia.tasks.reclamos_recordar", "schedule": crontab(hour=7, minute=5)},
+    "indicadores": {"task": "transparencia.tasks.indicadores_refrescar", "schedule": crontab(minute=10)},
+    "sesiones-vencidas": {"task": "egov.tasks.sesiones_vencidas_borrar", "schedule": crontab(hour=3, minute=30)},
 }
 
 # --- Internationalisation ----------------------------------------------------
@@ -394,16 +373,8 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {
-        "simple": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-    },
-    "handlers": {
-        "stdout": {
-            "class": "logging.StreamHandler",
-            "stream": "ext://sys.stdout",
-            "formatter": "simple",
-        },
-    },
+    "formatters": {"simple": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "simple"}},
     "root": {"handlers": ["stdout"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.server": {"level": "INFO"},

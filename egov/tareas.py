@@ -8,6 +8,10 @@ from django.db import transaction
 
 log = logging.getLogger(__name__)
 
+# Rows one sweeper round takes of each kind (documents, messages): a long
+# outage is drained over a few beat ticks instead of one huge round.
+LOTE_BARRIDO = 500
+
 
 def _publicar(tarea, kwargs):
     try:

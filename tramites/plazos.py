@@ -14,6 +14,13 @@ from .models import DiaNoLaborable
 
 UN_DIA = datetime.timedelta(days=1)
 
+# Business days a citizen has to correct an observation (art. 136, TUO Ley 27444).
+DIAS_PARA_SUBSANAR = 2
+# Business days to file a reconsideration or an appeal (art. 218, TUO Ley 27444).
+DIAS_PARA_RECURSO = 15
+# Business days ahead the supervision page counts requests about to fall due.
+DIAS_VENCEN_PRONTO = 5
+
 
 @functools.lru_cache(maxsize=32)
 def _feriados_nacionales(anio: int) -> frozenset[datetime.date]:

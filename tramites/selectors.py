@@ -283,14 +283,14 @@ def supervision_datos(*, usuario) -> dict:
     from django.db.models import Avg, Count
     from django.utils import timezone
 
-    from .plazos import Calendario
+    from .plazos import DIAS_VENCEN_PRONTO, Calendario
 
     hoy = timezone.localdate()
     calendario = Calendario()
     base = solicitudes_de_personal(usuario=usuario)
     abiertas = base.filter(estado__in=(Estado.PRESENTADA, Estado.EN_EVALUACION))
     vencidas = abiertas.filter(fecha_limite__lt=hoy)
-    en_cinco = calendario.sumar(hoy, 5)
+    hasta = calendario.sumar(hoy, DIAS_VENCEN_PRONTO)
     por_estado = dict(base.values_list("estado").annotate(n=Count("id")).order_by())
     decisiones = base.filter(
         decidida_en__gte=timezone.now() - datetime.timedelta(days=30), dias_habiles_decision__isnull=False,
@@ -303,8 +303,9 @@ def supervision_datos(*, usuario) -> dict:
         "vencidas_por_servidor": list(
             vencidas.values("asignado_a__email").annotate(n=Count("id")).order_by("-n")
         ),
-        "vencen_pronto": abiertas.filter(fecha_limite__gte=hoy, fecha_limite__lte=en_cinco).count(),
-        "hasta": en_cinco,
+        "vencen_pronto": abiertas.filter(fecha_limite__gte=hoy, fecha_limite__lte=hasta).count(),
+        "hasta": hasta,
+        "dias_vencen_pronto": DIAS_VENCEN_PRONTO,
         "promedio_dias": round(decisiones["promedio"], 1) if decisiones["promedio"] is not None else None,
         "decididas_30": decisiones["n"],
     }

@@ -24,7 +24,7 @@ from . import selectors
 from .acciones import ACCIONES
 from .cache import ciudadano_invalidar
 from .models import Estado, Evento, Solicitud, TipoEvento
-from .plazos import Calendario
+from .plazos import DIAS_PARA_RECURSO, DIAS_PARA_SUBSANAR, Calendario
 
 
 class TransicionNoPermitida(AccionNoPermitida):
@@ -185,7 +185,8 @@ def evento_registrar(
 
 def _notificar(solicitud: Solicitud, evento: Evento) -> None:
     contexto = {"solicitud": solicitud, "evento": evento, "tramite": solicitud.tramite,
-                "SITE_URL": settings.SITE_URL}
+                "SITE_URL": settings.SITE_URL, "dias_para_subsanar": DIAS_PARA_SUBSANAR,
+                "dias_para_recurso": DIAS_PARA_RECURSO}
     asunto = render_to_string("tramites/avisos/asunto.txt", contexto).strip()
     cuerpo = render_to_string("tramites/avisos/cuerpo.txt", contexto).strip()
     ciudadanos_services.aviso_depositar(

@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 
-from egov.admin import DocumentoAdmin, FiltroCerrado, PanelModelAdmin
+from egov.admin_base import DocumentoAdmin, FiltroCerrado, PanelModelAdmin
 
 from . import selectors, services
 from .models import AtencionPresencial, CostoMensual, HojaReclamo, Reclamo, Valoracion

@@ -9,8 +9,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ciudadanos.tasks import correo_enviar
 from egov.documentos import TipoDocumento
+from egov.mensajes import correo_registrar
 from egov.tareas import encolar
 from egov.unico import numero_siguiente, una_vez
 from tramites import selectors as tramites_selectors
@@ -70,13 +70,13 @@ def reclamo_registrar(*, datos: dict, usuario=None) -> Reclamo:
             fecha_limite=tramites_selectors.calendario().vencimiento(hoy, PLAZO_RECLAMO_DIAS),
             **datos,
         )
-        encolar(
-            correo_enviar,
+        correo_registrar(
+            para=[reclamo.correo],
             asunto=_("Libro de Reclamaciones: registramos tu reclamo %(codigo)s") % {"codigo": reclamo.codigo},
             texto=render_to_string("transparencia/correo/reclamo_copia.txt", {
                 "reclamo": reclamo, "ENTIDAD_NOMBRE": settings.ENTIDAD_NOMBRE, "SITE_URL": settings.SITE_URL,
             }),
-            para=[reclamo.correo],
+            referencia=f"reclamo:{reclamo.codigo}",
         )
         hoja = HojaReclamo.objects.create(reclamo=reclamo)
         encolar(import_string(tipo_de(hoja).tarea), documento_id=hoja.pk)
@@ -121,13 +121,13 @@ def reclamo_responder(*, reclamo: Reclamo, servidor, respuesta: str) -> Reclamo:
         reclamo.respondido_en = timezone.now()
         reclamo.estado = Reclamo.Estado.RESPONDIDO
         reclamo.save(update_fields=["respuesta", "respondido_por", "respondido_en", "estado"])
-        encolar(
-            correo_enviar,
+        correo_registrar(
+            para=[reclamo.correo],
             asunto=_("Respuesta a tu reclamo %(codigo)s") % {"codigo": reclamo.codigo},
             texto=render_to_string("transparencia/correo/reclamo_respuesta.txt", {
                 "reclamo": reclamo, "ENTIDAD_NOMBRE": settings.ENTIDAD_NOMBRE, "SITE_URL": settings.SITE_URL,
             }),
-            para=[reclamo.correo],
+            referencia=f"reclamo:{reclamo.codigo}",
         )
     return reclamo
 
@@ -162,14 +162,14 @@ def reclamos_recordar(*, hoy: datetime.date | None = None) -> int:
         with transaction.atomic():
             if not una_vez(f"reclamos:{oficina.pk}:{hoy.isoformat()}"):
                 continue
-            encolar(
-                correo_enviar,
+            correo_registrar(
+                para=destinatarios,
                 asunto=_("Libro de Reclamaciones: %(n)s reclamos por vencer o vencidos") % {"n": len(reclamos)},
                 texto=render_to_string("transparencia/correo/reclamos_recordatorio.txt", {
                     "reclamos": reclamos, "hoy": hoy, "oficina": oficina, "dias": DIAS_AVISO_RECLAMOS,
                     "SITE_URL": settings.SITE_URL,
                 }),
-                para=destinatarios,
+                referencia=f"reclamos:{oficina.sigla}",
             )
         enviados += len(reclamos)
     return enviados

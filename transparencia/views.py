@@ -150,7 +150,8 @@ def reclamo_nuevo(request):
         request.session["reclamo_registrado"] = reclamo.codigo
         _reclamo_recordar(request, reclamo.codigo)
         return redirect("transparencia:reclamo_registrado")
-    return render(request, "transparencia/reclamo_nuevo.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "transparencia/reclamo_nuevo.html", {"form": form, "plazo_reclamo_dias": services.PLAZO_RECLAMO_DIAS},
+                  status=400 if form.errors else 200)
 
 
 def reclamo_registrado(request):

@@ -7,6 +7,7 @@ decisions all work (the complaint follow-up answers 503, as documented) and
 nobody is logged out. When it comes back empty, the sweeper (what beat runs)
 delivers every certificate and every alert: none lost, none twice."""
 
+import datetime
 import email
 import email.policy
 import time
@@ -16,9 +17,10 @@ import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.conf import settings
 
-from ciudadanos import services as ciudadanos_services
 from ciudadanos.models import Notificacion
 from egov.documentos import documentos_pendientes_reencolar
+from egov.mensajes import mensajes_pendientes_reencolar
+from egov.models import EstadoMensaje, Mensaje
 from tests import factories
 from tests.fixtures import INFORMACION, esperar, persona, presentar
 from tests.fixtures import jefe_de as servidor_de
@@ -114,12 +116,12 @@ def test_redis_se_cae_y_vuelve_sin_perder_ni_duplicar_nada(catalogo, redis_propi
             redis_propio.arrancar()
             segundo = worker(redis_propio.url).listo()
             documentos_pendientes_reencolar(minutos=0)
-            ciudadanos_services.alertas_pendientes_reencolar(minutos=0)
+            mensajes_pendientes_reencolar(espera=datetime.timedelta(0))
             assert esperar(
                 lambda: Certificado.objects.filter(estado=EstadoDocumento.EMITIDO).count() == 2, 90
             ), segundo.salida()[-3000:]
             assert esperar(
-                lambda: not Notificacion.objects.filter(alerta_enviada_en__isnull=True).exists(), 60
+                lambda: not Mensaje.objects.exclude(estado=EstadoMensaje.ENVIADO).exists(), 60
             ), segundo.salida()[-3000:]
 
             # Nobody was logged out, and the citizen downloads the certificate.

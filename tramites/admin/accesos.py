@@ -3,7 +3,7 @@ that may read it."""
 
 from django.contrib import admin
 
-from egov.admin import SoloLecturaAdmin
+from egov.admin_base import SoloLecturaAdmin
 
 from .. import selectors
 from ..models import AccesoExpediente

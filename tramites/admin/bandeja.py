@@ -21,7 +21,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from egov.admin import FiltroCerrado, SoloLecturaAdmin
+from egov.admin_base import FiltroCerrado, SoloLecturaAdmin
 
 from .. import selectors, services
 from ..acciones import ACCIONES

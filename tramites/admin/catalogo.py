@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from egov.admin import PanelModelAdmin
+from egov.admin_base import PanelModelAdmin
 
 from ..models import AdjuntoRequerido, CampoTramite, DiaNoLaborable, Oficina, Tramite
 

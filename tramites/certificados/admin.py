@@ -7,7 +7,7 @@ from django.urls import path, reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.module_loading import import_string
 
-from egov.admin import DocumentoAdmin, ReintentoFilter, avisos_de_fallas
+from egov.admin_base import DocumentoAdmin, ReintentoFilter, avisos_de_fallas
 
 from .. import selectors as tramites_selectors
 from ..acciones import ACCIONES

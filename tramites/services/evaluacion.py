@@ -10,12 +10,9 @@ from ..acciones import ACCIONES
 from ..archivos import ArchivoRevisado
 from ..cache import ciudadano_invalidar
 from ..models import AccesoExpediente, AdjuntoRequerido, Observacion, Solicitud
-from ..plazos import Calendario
+from ..plazos import DIAS_PARA_SUBSANAR, Calendario
 from ..transiciones import TransicionNoPermitida, bloquear, hoy_en_lima, transicionar
 from .borradores import adjunto_agregar, borrador_responder
-
-# Business days a citizen has to correct an observation (art. 136, TUO Ley 27444).
-DIAS_PARA_SUBSANAR = 2
 
 
 def solicitud_tomar(*, solicitud: Solicitud, servidor) -> Solicitud:

@@ -11,9 +11,8 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from ciudadanos import services as ciudadanos_services
-from ciudadanos.tasks import correo_enviar
 from egov.documentos import documentos_con_fallas
-from egov.tareas import encolar
+from egov.mensajes import correo_registrar
 from egov.unico import una_vez
 
 from ..models import Estado, Observacion, Solicitud
@@ -61,8 +60,8 @@ def recordatorios_enviar(*, hoy: datetime.date | None = None) -> dict:
                  "listas": sorted({d._meta.model_name for d in documentos_fallidos}), "dias": DIAS_AVISO_OFICINA,
                  "SITE_URL": settings.SITE_URL},
             )
-            encolar(correo_enviar, asunto=_asunto_resumen(oficina, solicitudes, documentos_fallidos),
-                    texto=texto, para=destinatarios)
+            correo_registrar(para=destinatarios, asunto=_asunto_resumen(oficina, solicitudes, documentos_fallidos),
+                             texto=texto, referencia=f"resumen:{oficina.sigla}")
             resultado["oficinas"] += 1
     return resultado
 

@@ -24,6 +24,7 @@ from ..forms import (
     respuestas_form,
 )
 from ..models import Estado
+from ..plazos import DIAS_PARA_SUBSANAR
 from .presentacion import respuestas_para_mostrar
 from .subidas import (
     adjuntos_form,
@@ -39,7 +40,8 @@ from .subidas import (
 @login_required
 def confirmacion(request, expediente):
     solicitud = selectors.solicitud_de_ciudadano(ciudadano=request.user, expediente=expediente)
-    return render(request, "tramites/confirmacion.html", {"solicitud": solicitud})
+    return render(request, "tramites/confirmacion.html",
+                  {"solicitud": solicitud, "dias_para_subsanar": DIAS_PARA_SUBSANAR})
 
 
 @login_required

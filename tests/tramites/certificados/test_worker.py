@@ -3,6 +3,7 @@ against Redis, and what happens when things break: the broker goes down, a
 worker is killed in the middle of a certificate. Every certificate is issued
 exactly once."""
 
+import datetime
 import hashlib
 import logging
 import os
@@ -14,9 +15,10 @@ import pytest
 import redis
 from django.conf import settings
 
-from ciudadanos import services as ciudadanos_services
 from ciudadanos.models import Notificacion
 from egov.documentos import documentos_pendientes_reencolar
+from egov.mensajes import mensajes_pendientes_reencolar
+from egov.models import EstadoMensaje, Mensaje
 from tests.fixtures import (
     DOMICILIO,
     INFORMACION,
@@ -132,7 +134,7 @@ def test_un_worker_real_emite_el_certificado_y_el_ciudadano_lo_descarga(
     assert firma_validar(pdf).bottom_line
 
     # The alerts of the casilla went out from the worker too (as email files).
-    assert esperar(lambda: not Notificacion.objects.filter(alerta_enviada_en__isnull=True).exists(), 30)
+    assert esperar(lambda: not Mensaje.objects.exclude(estado=EstadoMensaje.ENVIADO).exists(), 30)
 
 
 def test_con_el_broker_caido_se_aprueba_igual_y_el_barrido_emite_todo_una_vez(
@@ -168,8 +170,8 @@ def test_con_el_broker_caido_se_aprueba_igual_y_el_barrido_emite_todo_una_vez(
         primero = documentos_pendientes_reencolar(minutos=0)
         assert primero == {"certificado": 3, "cargopresentacion": 3, "hojareclamo": 0}
         segundo = documentos_pendientes_reencolar(minutos=0)
-        # The alerts lost in the outage are enqueued again by their own sweeper.
-        assert ciudadanos_services.alertas_pendientes_reencolar(minutos=0) >= 6
+        # The alerts lost in the outage are enqueued again by the outbox sweeper.
+        assert mensajes_pendientes_reencolar(espera=datetime.timedelta(0)) >= 6
 
         pks = [c.pk for c in certificados]
         esperar_emitidos(trabajador, Certificado, pks)
@@ -183,7 +185,7 @@ def test_con_el_broker_caido_se_aprueba_igual_y_el_barrido_emite_todo_una_vez(
         un_documento_por_solicitud(solicitudes)
         assert len(archivos_bajo("documentos/cargos")) == 3
         assert esperar(
-            lambda: not Notificacion.objects.filter(alerta_enviada_en__isnull=True).exists(), 30
+            lambda: not Mensaje.objects.exclude(estado=EstadoMensaje.ENVIADO).exists(), 30
         ), trabajador.salida()[-3000:]
 
 
