@@ -121,7 +121,7 @@ def test_antes_de_la_decision_no_se_califica(ciudadano, jefe, client):
     assert not Valoracion.objects.exists()
 
 
-def test_un_desistimiento_no_se_califica(ciudadano, client):
+def test_un_desistimiento_no_se_califica(catalogo, ciudadano, client):
     from tramites import services
 
     solicitud = presentar(ciudadano, INFORMACION, **RESPUESTAS[INFORMACION])

@@ -161,9 +161,9 @@ def bloqueo_lento(monkeypatch):
 
     def lento(usuario_id):
         original(usuario_id)
-        if not primera:
-            # The first to take the lock keeps it until the other servant's
-            # transaction is waiting on it: the two really collide.
+        if not primera and threading.current_thread() is not threading.main_thread():
+            # The first servant (a thread of _a_la_vez) to take the lock keeps it
+            # until the other one's transaction is waiting on it: they really collide.
             primera.append(usuario_id)
             assert esperar(otra_transaccion_espera_un_bloqueo, 10)
 

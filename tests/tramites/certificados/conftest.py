@@ -6,6 +6,7 @@ tests/procesos.py."""
 
 import io
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -64,7 +65,10 @@ def firma_validar(pdf: bytes):
     firmas = lector.embedded_signatures
     assert len(firmas) == 1, f"se esperaba una firma, hay {len(firmas)}"
     contexto = ValidationContext(trust_roots=[certificado_firma()])
-    return validate_pdf_signature(firmas[0], contexto)
+    # pyHanko validates with asyncio.run(), which refuses to run under an event
+    # loop; the browser tests leave Playwright's running in this thread.
+    with ThreadPoolExecutor(max_workers=1) as hilo:
+        return hilo.submit(validate_pdf_signature, firmas[0], contexto).result()
 
 
 def qr_leer(pdf: bytes, pagina=None, escalas=(1.5, 3)) -> list[str]:
