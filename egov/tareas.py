@@ -13,7 +13,9 @@ log = logging.getLogger(__name__)
 LOTE_BARRIDO = 500
 
 
-def _publicar(tarea, kwargs):
+def publicar(tarea, kwargs):
+    """Hands the task to the broker now (or runs it, in-process mode); a broker
+    failure is logged, never raised: the row behind the task waits for the sweeper."""
     try:
         if tarea.app.conf.task_always_eager:
             tarea.apply_async(kwargs=kwargs, retry=False)
@@ -32,4 +34,4 @@ def encolar(tarea, **kwargs):
     """Like `tarea.delay_on_commit(**kwargs)`, but a broker failure is logged
     instead of raised. Every after-commit callback of the portal is robust
     (`robust=True`): one that fails is logged and never stops the others."""
-    transaction.on_commit(lambda: _publicar(tarea, kwargs), robust=True)
+    transaction.on_commit(lambda: publicar(tarea, kwargs), robust=True)

@@ -32,8 +32,8 @@ class ServidorQueRechaza(BaseEmailBackend):
 def publicadas(monkeypatch):
     """The tasks handed to the broker (what the sweeper enqueued)."""
     lista = []
-    original = tareas._publicar
-    monkeypatch.setattr(tareas, "_publicar", lambda tarea, kwargs: lista.append(kwargs) or original(tarea, kwargs))
+    original = tareas.publicar
+    monkeypatch.setattr(tareas, "publicar", lambda tarea, kwargs: lista.append(kwargs) or original(tarea, kwargs))
     return lista
 
 

@@ -22,8 +22,7 @@ from egov.documentos import documentos_pendientes_reencolar
 from egov.mensajes import mensajes_pendientes_reencolar
 from egov.models import EstadoMensaje, Mensaje
 from tests import factories
-from tests.fixtures import INFORMACION, esperar, persona, presentar
-from tests.fixtures import jefe_de as servidor_de
+from tests.fixtures import INFORMACION, esperar, jefe_de, persona, presentar
 from tests.procesos import Gunicorn, Visitante, broker_en, clave_de_produccion, entorno_produccion
 from tramites.models import CargoPresentacion, Certificado, Estado, EstadoDocumento, Solicitud
 
@@ -56,7 +55,7 @@ def test_redis_se_cae_y_vuelve_sin_perder_ni_duplicar_nada(catalogo, redis_propi
         # --- Before: a citizen with three filed requests; a head of the resolving office.
         ciudadana = persona(numero_documento="45871236")
         solicitudes = [presentar(ciudadana, INFORMACION) for _ in range(3)]
-        jefa = servidor_de("SG")
+        jefa = jefe_de("SG")
         for cuenta in (ciudadana, jefa):
             clave_de_produccion(cuenta, factories.CLAVE)
         primero = worker(redis_propio.url).listo()

@@ -39,13 +39,13 @@ def publicadas(monkeypatch):
     from egov import tareas
 
     registro = []
-    original = tareas._publicar
+    original = tareas.publicar
 
     def espia(tarea, kwargs):
         registro.append((tarea.name, kwargs))
         return original(tarea, kwargs)
 
-    monkeypatch.setattr(tareas, "_publicar", espia)
+    monkeypatch.setattr(tareas, "publicar", espia)
     return registro
 
 

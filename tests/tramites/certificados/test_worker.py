@@ -212,9 +212,8 @@ def test_un_worker_muerto_en_pleno_certificado_lo_devuelve_a_la_cola(catalogo, c
         assert "WorkerLostError" in salida or "SIGKILL" in salida, salida[-3000:]
         # The row commits before the worker logs the task's end: wait for the line.
         esperar_en_log(trabajador, TERMINADO)
-        time.sleep(0.5)
         # The same message came back (received twice) and ran to the end once.
-        assert veces(trabajador, RECIBIDO) == 2
+        assert esperar(lambda: veces(trabajador, RECIBIDO) == 2, 10)
         assert veces(trabajador, TERMINADO) == 1
         [certificado] = un_documento_por_solicitud([solicitud])
         assert certificado.intentos == 1
