@@ -1,3 +1,5 @@
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
@@ -95,8 +97,9 @@ def _campo_numero(campo, comunes: dict, requerido: dict) -> forms.DecimalField:
         rango = _("Entre %(min)s y %(max)s.") % {"min": numero_legible(minimo), "max": numero_legible(maximo)}
     else:
         rango = _("%(min)s o más.") % {"min": numero_legible(minimo)}
+    ejemplo = _ejemplo_numero(minimo, maximo, entero=campo.solo_enteros)
+    rango = f"{rango} " + _("Por ejemplo: %(ejemplo)s.") % {"ejemplo": ejemplo}
     ayuda = " ".join(p for p in (comunes["help_text"], rango) if p)
-    ejemplo = "3" if campo.solo_enteros else "120 o 85.50"
     return forms.DecimalField(
         max_digits=14, decimal_places=0 if campo.solo_enteros else 2, localize=False,
         min_value=minimo, max_value=maximo,
@@ -117,6 +120,28 @@ def _campo_numero(campo, comunes: dict, requerido: dict) -> forms.DecimalField:
         },
         **{**comunes, "help_text": ayuda},
     )
+
+
+def _ejemplo_numero(minimo: Decimal, maximo: Decimal | None, *, entero: bool) -> str:
+    """An answer the question accepts, written as it should be typed: whole
+    when the question asks for whole numbers, with two decimals otherwise.
+    A usual value (3, or 85.50) when it fits the declared range; else the
+    middle of the range (or its minimum when there is no maximum)."""
+    usual = Decimal(3) if entero else Decimal("85.50")
+    if minimo <= usual and (maximo is None or usual <= maximo):
+        valor = usual
+    else:
+        valor = minimo if maximo is None else (minimo + maximo) / 2
+    if entero:
+        bajo = minimo.to_integral_value(ROUND_CEILING)
+        valor = max(bajo, valor.to_integral_value(ROUND_HALF_UP))
+        if maximo is not None:
+            valor = min(valor, max(bajo, maximo.to_integral_value(ROUND_FLOOR)))
+        return str(int(valor))
+    if valor == valor.to_integral_value() and (maximo is None or valor + Decimal("0.5") <= maximo):
+        valor += Decimal("0.5")  # shows how decimals are written
+    valor = valor.quantize(Decimal("0.01"), rounding=ROUND_FLOOR)
+    return format(max(valor, minimo.quantize(Decimal("0.01"), rounding=ROUND_CEILING)), "f")
 
 
 class BusquedaForm(forms.Form):

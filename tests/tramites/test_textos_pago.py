@@ -1,13 +1,17 @@
-"""What a citizen reads about paying: the amount in soles, the TUPA code to pay
-with and where to pay, on the procedure's page and on the payment step."""
+"""Texts a citizen reads while filing: about paying (the amount in soles, the
+TUPA code to pay with and where to pay, on the procedure's page and on the
+payment step), and the example a number question gives, which the question
+itself accepts."""
 
 from decimal import Decimal
 
+import pytest
 from django.template import Context, Template
 
 from tests.fixtures import DOMICILIO, INFORMACION, LICENCIA, borrador_completo
 from tests.tramites.conftest import Pagina, url_paso
-from tramites.models import Tramite
+from tramites.forms import pregunta_form
+from tramites.models import CampoTramite, Tramite
 
 DONDE = [
     "En cualquier agencia o agente del Banco de la Nación.",
@@ -49,3 +53,31 @@ def test_filtro_soles():
     plantilla = Template("{% load portal %}[{{ a|soles }}][{{ b|soles }}][{{ c|soles }}][{{ d|soles }}]")
     texto = plantilla.render(Context({"a": Decimal("15"), "b": 3.5, "c": None, "d": "98.5"}))
     assert texto == "[S/ 15.00][S/ 3.50][][S/ 98.50]"
+
+
+# --- The example of a number question ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("minimo", "maximo", "enteros", "pista", "ejemplo"),
+    [
+        (0, 100, True, "Entre 0 y 100. Por ejemplo: 3.", "3"),
+        (1, 100, False, "Entre 1 y 100. Por ejemplo: 85.50.", "85.50"),
+        (2000, 2100, True, "Entre 2000 y 2100. Por ejemplo: 2050.", "2050"),
+        (0, 10, False, "Entre 0 y 10. Por ejemplo: 5.50.", "5.50"),
+        (200, None, False, "200 o más. Por ejemplo: 200.50.", "200.50"),
+        (None, None, True, "0 o más. Por ejemplo: 3.", "3"),
+    ],
+)
+def test_el_ejemplo_de_un_numero_cabe_en_la_pregunta(minimo, maximo, enteros, pista, ejemplo):
+    campo = CampoTramite(
+        nombre="cantidad", etiqueta="¿Cuántos?", tipo="numero", requerido=True,
+        minimo=minimo, maximo=maximo, solo_enteros=enteros,
+    )
+    vacio = pregunta_form(campo)
+    assert vacio.fields["cantidad"].help_text == pista
+    # What the example shows is a valid answer...
+    assert pregunta_form(campo, data={"cantidad": ejemplo}).is_valid()
+    # ...and the error for a non-number repeats it.
+    form = pregunta_form(campo, data={"cantidad": "muchos"})
+    assert form.errors["cantidad"] == [f"Escribe solo un número, por ejemplo {ejemplo}."]
