@@ -1,9 +1,12 @@
 # Two commands for a newcomer: `make run` and `make test` (see README).
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# Supported: 3.11 to 3.13 (requires-python in pyproject.toml).
+PYTHON ?= $(shell command -v python3.11 || command -v python3.12 || command -v python3.13 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 # The embedded default: SQLite, tasks in-process, email to var/mail/.
 DEV_ENV := DJANGO_DEBUG=true
+# Port of `make run` (make run PORT=8001).
+PORT ?= 8000
 
 .PHONY: run test lint lock clean worker beat bench
 
@@ -24,8 +27,8 @@ run: $(VENV)/.runtime
 	$(DEV_ENV) $(BIN)/python manage.py demo_cargar
 	$(DEV_ENV) $(BIN)/python manage.py demo_historial
 	$(DEV_ENV) $(BIN)/python manage.py demo_participacion
-	@echo "Portal en http://127.0.0.1:8000  (cuentas de demostración en el README)"
-	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@echo "Portal en http://127.0.0.1:$(PORT)  (cuentas de demostración en el README)"
+	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
