@@ -13,6 +13,8 @@ from django.shortcuts import render
 from django.test import RequestFactory
 from django.urls import resolve
 
+from tests.fixtures import servidor_de
+
 
 @pytest.fixture(autouse=True)
 def _cache_propia(settings):
@@ -121,3 +123,14 @@ def test_el_inicio_de_sesion_limitado_lo_dice(ciudadano, client, settings):
     assert respuesta.status_code == 429
     assert "Hubo demasiados intentos de iniciar sesión desde esta conexión." in texto(respuesta)
     assert "Espera un minuto" in texto(respuesta)
+
+
+# --- The admin's pages carry the portal's icon -------------------------------------------------------
+
+
+def test_el_panel_de_gestion_tiene_el_icono_del_portal(catalogo, admin_de):
+    panel = admin_de(servidor_de("SG", superusuario=True))
+    for direccion in ("/admin/", "/admin/tramites/solicitud/", "/admin/tramites/tramite/add/"):
+        respuesta = panel.get(direccion)
+        assert respuesta.status_code == 200
+        assert re.search(r'<link rel="icon" href="[^"]*/img/escudo\.svg"', respuesta.content.decode())
