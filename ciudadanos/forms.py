@@ -202,6 +202,11 @@ def _segundo_factor_limitado(base):
     clase = getattr(mfa_forms, base)
 
     class SegundoFactorLimitado(clase):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            _campo_voz(self.fields["code"], _("Código de verificación"), None,
+                       _("Escribe el código de tu aplicación o un código de recuperación."))
+
         def clean_code(self):
             clave = f"segundo-factor:{self.user.pk}"
             espera = bloqueos.bloqueo_espera(correo=clave)
@@ -230,3 +235,130 @@ def _segundo_factor_limitado(base):
 
 SegundoFactorForm = _segundo_factor_limitado("AuthenticateForm")
 SegundoFactorReautenticarForm = _segundo_factor_limitado("ReauthenticateForm")
+
+
+# --- allauth's account forms, in the portal's voice -----------------------------------------
+# Labels, help texts and messages only; allauth keeps the behaviour. Wired in
+# settings.ACCOUNT_FORMS.
+
+CORREO_NO_VALIDO = _("Escribe un correo electrónico válido, como nombre@ejemplo.pe.")
+CLAVE_AYUDA = _(
+    "Usa al menos 10 caracteres. Que no sea solo números, ni una contraseña común, "
+    "ni se parezca a tu correo o a tus datos personales."
+)
+
+
+def _campo_voz(campo, etiqueta, ayuda=None, requerido=None):
+    campo.label = etiqueta
+    campo.widget.attrs.pop("placeholder", None)
+    if ayuda is not None:
+        campo.help_text = ayuda
+    if requerido:
+        campo.error_messages["required"] = requerido
+    if "invalid" in campo.error_messages or isinstance(campo, forms.EmailField):
+        campo.error_messages["invalid"] = CORREO_NO_VALIDO
+
+
+class _UnErrorPorCampo:
+    """The error summary lists one message per field (the first), as GOV.UK
+    asks; the field shows the same one."""
+
+    CAMPOS = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for nombre, (etiqueta, ayuda, requerido) in self.CAMPOS.items():
+            if nombre in self.fields:
+                _campo_voz(self.fields[nombre], etiqueta, ayuda, requerido)
+
+    def full_clean(self):
+        super().full_clean()
+        for nombre, errores in (getattr(self, "_errors", None) or {}).items():
+            if nombre != "__all__" and len(errores) > 1:
+                del errores[1:]
+
+
+_CORREO = (_("Correo electrónico"), None, _("Escribe tu correo electrónico."))
+_CLAVE_NUEVA = (_("Contraseña nueva"), CLAVE_AYUDA, _("Escribe una contraseña nueva."))
+_CLAVE_REPETIDA = (_("Vuelve a escribir la contraseña nueva"), None,
+                   _("Vuelve a escribir la contraseña nueva."))
+
+
+def _forma_de_allauth(ruta, campos, mensajes=None):
+    """A subclass of one of allauth's account forms with the portal's texts;
+    `mensajes` swaps the text of an error allauth raises in clean_<field>."""
+    from importlib import import_module
+
+    modulo, nombre = ruta.rsplit(".", 1)
+    base = getattr(import_module(modulo), nombre)
+    clase = type(f"{nombre}Portal", (_UnErrorPorCampo, base), {"CAMPOS": campos, "__module__": __name__})
+    for campo, (codigo, texto) in (mensajes or {}).items():
+        setattr(clase, f"clean_{campo}", _con_mensaje(clase, f"clean_{campo}", codigo, texto))
+    return clase
+
+
+def _con_mensaje(clase, metodo, codigo, texto):
+    def limpiar(self):
+        try:
+            return getattr(super(clase, self), metodo)()
+        except ValidationError as error:
+            if getattr(error, "code", None) == codigo:
+                raise ValidationError(texto, code=codigo) from None
+            raise
+
+    return limpiar
+
+
+IniciarSesionForm = _forma_de_allauth("allauth.account.forms.LoginForm", {
+    "login": _CORREO,
+    "password": (_("Contraseña"), "", _("Escribe tu contraseña.")),
+})
+CrearCuentaForm = _forma_de_allauth("allauth.account.forms.SignupForm", {
+    "email": _CORREO,
+    "password1": (_("Contraseña"), CLAVE_AYUDA, _("Escribe una contraseña.")),
+    "password2": (_("Vuelve a escribir la contraseña"), None,
+                  _("Vuelve a escribir la contraseña.")),
+})
+CambiarCorreoForm = _forma_de_allauth("allauth.account.forms.ChangeEmailForm", {
+    "email": (_("Correo nuevo"), None, _("Escribe tu correo nuevo.")),
+})
+AgregarCorreoForm = _forma_de_allauth("allauth.account.forms.AddEmailForm", {
+    "email": (_("Correo nuevo"), None, _("Escribe tu correo nuevo.")),
+})
+CambiarClaveForm = _forma_de_allauth(
+    "allauth.account.forms.ChangePasswordForm",
+    {
+        "oldpassword": (_("Contraseña actual"), "", _("Escribe tu contraseña actual.")),
+        "password1": _CLAVE_NUEVA,
+        "password2": _CLAVE_REPETIDA,
+    },
+    {"oldpassword": ("enter_current_password", _("La contraseña actual no es correcta."))},
+)
+CrearClaveForm = _forma_de_allauth("allauth.account.forms.SetPasswordForm", {
+    "password1": (_("Contraseña"), CLAVE_AYUDA, _("Escribe una contraseña.")),
+    "password2": (_("Vuelve a escribir la contraseña"), None,
+                  _("Vuelve a escribir la contraseña.")),
+})
+RestablecerClaveForm = _forma_de_allauth("allauth.account.forms.ResetPasswordForm", {
+    "email": _CORREO,
+})
+NuevaClaveForm = _forma_de_allauth("allauth.account.forms.ResetPasswordKeyForm", {
+    "password1": _CLAVE_NUEVA,
+    "password2": _CLAVE_REPETIDA,
+})
+ConfirmarAccesoForm = _forma_de_allauth("allauth.account.forms.ReauthenticateForm", {
+    "password": (_("Contraseña"), "", _("Escribe tu contraseña.")),
+})
+
+
+def _activar_app():
+    from allauth.mfa.totp.forms import ActivateTOTPForm
+
+    class ActivarAppForm(_UnErrorPorCampo, ActivateTOTPForm):
+        CAMPOS = {"code": (_("Código de 6 cifras de tu aplicación"), None,
+                           _("Escribe el código que muestra tu aplicación."))}
+
+    return ActivarAppForm
+
+
+ActivarAppForm = _activar_app()
