@@ -4,13 +4,14 @@ import math
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import ratelimit
 from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from egov.mensajes import correo_registrar
 
@@ -123,3 +124,22 @@ class CuentaAdapter(DefaultAccountAdapter):
         # outage during signup or a password reset loses no link.
         correo_registrar(para=list(mensaje.to), asunto=mensaje.subject, texto=mensaje.body, html=html,
                          reservado=True, referencia=f"cuenta:{template_prefix.rsplit('/', 1)[-1]}"[:80])
+
+
+class SegundoFactorAdapter(DefaultMFAAdapter):
+    """allauth's two-factor messages, in the portal's voice."""
+
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "add_email_blocked": gettext_lazy("Para cambiar tu correo, primero desactiva la verificación en dos pasos."),
+        "cannot_delete_authenticator": gettext_lazy(
+            "No puedes desactivar la verificación en dos pasos de esta cuenta."
+        ),
+        "cannot_generate_recovery_codes": gettext_lazy(
+            "Para crear códigos de recuperación, primero activa la verificación en dos pasos."
+        ),
+        "incorrect_code": gettext_lazy("El código no es correcto. Escribe el que muestra tu aplicación ahora."),
+        "unverified_email": gettext_lazy(
+            "Antes de activar la verificación en dos pasos, confirma tu correo: abre el enlace que te enviamos."
+        ),
+    }

@@ -227,7 +227,16 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_FORMS = {
     "authenticate": "ciudadanos.forms.SegundoFactorForm",
     "reauthenticate": "ciudadanos.forms.SegundoFactorReautenticarForm",
+    "activate_totp": "ciudadanos.forms.ActivarAppForm",
 }
+MFA_ADAPTER = "ciudadanos.adapters.SegundoFactorAdapter"
+# allauth's forms with the portal's labels, help and messages (tú, one error per field).
+ACCOUNT_FORMS = {nombre: f"ciudadanos.forms.{clase}" for nombre, clase in {
+    "login": "IniciarSesionForm", "signup": "CrearCuentaForm", "add_email": "AgregarCorreoForm",
+    "change_email": "CambiarCorreoForm", "change_password": "CambiarClaveForm", "set_password": "CrearClaveForm",
+    "reset_password": "RestablecerClaveForm", "reset_password_from_key": "NuevaClaveForm",
+    "reauthenticate": "ConfirmarAccesoForm",
+}.items()}
 MFA_TOTP_ISSUER = env("ENTIDAD_NOMBRE", default="Municipalidad Distrital de Villa Esperanza")
 
 SESSION_COOKIE_AGE = 8 * 60 * 60

@@ -226,23 +226,6 @@ def _paginas_con_segundo_factor(client, ciudadano):
     return paginas
 
 
-def _formularios_del_portal():
-    """allauth uses the portal's forms (labels, help texts and messages in
-    the portal's voice) only once settings name them."""
-    return str(settings.ACCOUNT_FORMS.get("login", "") if hasattr(settings, "ACCOUNT_FORMS")
-               else "").startswith("ciudadanos.") and "activate_totp" in settings.MFA_FORMS and getattr(
-        settings, "MFA_ADAPTER", "").startswith("ciudadanos.")
-
-
-# Until settings.ACCOUNT_FORMS and MFA_FORMS["activate_totp"] name the forms of
-# ciudadanos/forms.py (and MFA_ADAPTER one with the MFA messages), allauth's own labels, placeholders and messages (usted) show.
-requiere_formularios = pytest.mark.xfail(
-    condition=not _formularios_del_portal(),
-    reason="settings.ACCOUNT_FORMS / MFA_FORMS no nombran aún los formularios del portal",
-    strict=True,
-)
-
-
 @pytest.fixture
 def paginas(client, ciudadano):
     otra = factories.UsuarioFactory()
@@ -253,7 +236,6 @@ def paginas(client, ciudadano):
     }
 
 
-@requiere_formularios
 def test_las_paginas_de_cuenta_tutean(paginas):
     encontrados = [h for nombre, contenido in paginas.items() for h in hallazgos(nombre, contenido)]
     assert not encontrados, "\n".join(encontrados)
@@ -278,7 +260,6 @@ def test_crear_cuenta_se_llama_igual_en_todas_partes(paginas):
     assert re.search(r'<a href="/cuenta/signup/">\s*[^<]*crea una cuenta|Crear cuenta', paginas["login"])
 
 
-@requiere_formularios
 def test_una_sola_mensaje_por_campo_en_el_resumen(paginas):
     for nombre, contenido in paginas.items():
         resumen = re.search(r'<ul class="resumen-errores__lista">(.*?)</ul>', contenido, re.S)
@@ -288,7 +269,6 @@ def test_una_sola_mensaje_por_campo_en_el_resumen(paginas):
         assert len(destinos) == len(set(destinos)), (nombre, destinos)
 
 
-@requiere_formularios
 def test_sin_placeholders_que_repiten_la_etiqueta(paginas):
     for nombre, contenido in paginas.items():
         assert "placeholder=" not in contenido, nombre

@@ -111,7 +111,7 @@ def test_registro_confirmacion_perfil_salida_y_entrada(page, servidor, mailoutbo
     errores = _vigilar_consola(page)
 
     page.goto(f"{servidor}/")
-    page.get_by_role("link", name="Crear una cuenta").click()
+    page.locator("#contenido").get_by_role("link", name="Crear cuenta").click()
     expect(page).to_have_url(f"{servidor}/cuenta/signup/")
     page.locator("input[name=email]").fill(correo)
     page.locator("input[name=password1]").fill(CLAVE)

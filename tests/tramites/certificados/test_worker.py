@@ -213,7 +213,7 @@ def test_un_worker_muerto_en_pleno_certificado_lo_devuelve_a_la_cola(catalogo, c
         # The row commits before the worker logs the task's end: wait for the line.
         esperar_en_log(trabajador, TERMINADO)
         # The same message came back (received twice) and ran to the end once.
-        assert esperar(lambda: veces(trabajador, RECIBIDO) == 2, 10)
+        assert esperar(lambda: veces(trabajador, RECIBIDO) == 2, 10), trabajador.salida()[-4000:]
         assert veces(trabajador, TERMINADO) == 1
         [certificado] = un_documento_por_solicitud([solicitud])
         assert certificado.intentos == 1
