@@ -18,7 +18,13 @@ class EgovConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from .permisos import permisos_en_castellano
         from .salud import comprobacion_registrar
+
+        # After auth has created the permissions (its handler is connected first).
+        post_migrate.connect(permisos_en_castellano, dispatch_uid="egov_permisos_en_castellano")
 
         comprobacion_registrar("documentos", _salud_documentos)
         comprobacion_registrar("mensajes", _salud_mensajes)
