@@ -283,6 +283,7 @@ CELERY_TASK_ROUTES = {
     "tramites.tasks.certificado_emitir": {"queue": "pdf"},
     "tramites.tasks.cargo_emitir": {"queue": "pdf"},
     "transparencia.tasks.hoja_reclamo_emitir": {"queue": "pdf"},
+    "tramites.resoluciones.tasks.resolucion_emitir": {"queue": "pdf"},
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = "America/Lima"

@@ -6,11 +6,18 @@ class TramitesConfig(AppConfig):
     verbose_name = "Trámites"
     default_auto_field = "django.db.models.BigAutoField"
 
+    def import_models(self):
+        super().import_models()
+        # The resolution of a denial lives in its own package, loaded with the app's models.
+        from .resoluciones import models  # noqa: F401
+
     def ready(self):
         from egov.documentos import tipo_registrar
 
         from . import signals  # noqa: F401
         from .certificados.services import TIPOS
+        from .resoluciones import admin, tasks  # noqa: F401 - registers its admin and its task with Celery
+        from .resoluciones.services import TIPO_RESOLUCION
 
-        for tipo in TIPOS:
+        for tipo in (*TIPOS, TIPO_RESOLUCION):
             tipo_registrar(tipo)

@@ -265,10 +265,13 @@ class VerificarForm(forms.Form):
 
 
 class ComentarioForm(forms.Form):
-    """The optional comment a citizen adds to a correction."""
+    """The comment a citizen adds to a correction: optional when the
+    correction changes an answer or brings a document, what explains it
+    otherwise (the service decides)."""
 
     comentario = forms.CharField(
         label=_("Comentario para la oficina (opcional)"), required=False, max_length=1000,
+        help_text=_("Si no cambias ninguna respuesta ni subes un documento, explica aquí qué corregiste."),
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"max_length": _("Escribe como máximo 1000 caracteres en el comentario.")},
     )

@@ -20,10 +20,12 @@ _CATALOGO = [
 # permissions) and the other permissions it holds.
 ROLES = {
     MESA_DE_PARTES: (("observar", "asignar"), ["view_solicitud"]),
-    EVALUADOR: (("tomar", "observar", "aprobar", "denegar"), ["view_solicitud", "view_certificado"]),
+    EVALUADOR: (
+        ("tomar", "observar", "aprobar", "denegar"), ["view_solicitud", "view_certificado", "view_resolucion"]
+    ),
     JEFE_DE_OFICINA: (
         tuple(ACCIONES),
-        ["view_solicitud", "ver_supervision", "view_certificado",
+        ["view_solicitud", "ver_supervision", "view_certificado", "view_resolucion",
          "transparencia.view_reclamo", "transparencia.change_reclamo", "transparencia.view_hojareclamo"],
     ),
     ADMINISTRADOR_CATALOGO: ((), _CATALOGO),

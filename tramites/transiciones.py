@@ -68,6 +68,14 @@ def cargo_emitir(solicitud: Solicitud, accion: str, actor, nota: str) -> None:
     cargo_preparar(solicitud=solicitud)
 
 
+def resolucion_emitir(solicitud: Solicitud, accion: str, actor, nota: str) -> None:
+    """A denial is notified with a signed resolution: the reason (the event's
+    note), the legal basis, and how and until when to appeal."""
+    from .resoluciones.services import resolucion_preparar
+
+    resolucion_preparar(solicitud=solicitud, actor=actor, motivo=nota)
+
+
 # --- The table ------------------------------------------------------------------------------------
 
 
@@ -100,7 +108,9 @@ TRANSICIONES = {
         frozenset({Estado.OBSERVADA}), Estado.EN_EVALUACION, TipoEvento.SUBSANADA, "ciudadano"
     ),
     "aprobar": _del_personal("aprobar", Estado.APROBADA, TipoEvento.APROBADA, (decision_medir, certificado_emitir)),
-    "denegar": _del_personal("denegar", Estado.DENEGADA, TipoEvento.DENEGADA, (decision_medir,)),
+    "denegar": _del_personal(
+        "denegar", Estado.DENEGADA, TipoEvento.DENEGADA, (decision_medir, resolucion_emitir)
+    ),
     "desistir": Transicion(
         frozenset({Estado.PRESENTADA, Estado.EN_EVALUACION, Estado.OBSERVADA}), Estado.DESISTIDA,
         TipoEvento.DESISTIDA, "ciudadano",

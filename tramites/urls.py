@@ -3,6 +3,7 @@ from django.urls import path
 from egov import convertidores
 
 from .certificados import views as documentos
+from .resoluciones import views as resoluciones
 from .views import catalogo, presentacion, seguimiento
 
 convertidores.registrar()
@@ -22,6 +23,9 @@ urlpatterns = [
     path("mis-tramites/<expediente:expediente>/subsanar/", seguimiento.subsanar, name="subsanar"),
     path("mis-tramites/<expediente:expediente>/desistir/", seguimiento.desistir, name="desistir"),
     path("documentos/<uuid:uuid>/", seguimiento.adjunto_descargar, name="adjunto"),
+    # Before the generic document address, which would take "resolucion" as a kind it does not know.
+    path("mis-tramites/<expediente:expediente>/resolucion.pdf", resoluciones.resolucion_descargar,
+         name="resolucion"),
     path("mis-tramites/<expediente:expediente>/<str:tipo>.pdf", documentos.documento_descargar, name="documento"),
     path("verificar/", documentos.verificar, name="verificar"),
     path("verificar/<str:codigo>/", documentos.verificar_codigo, name="verificar_codigo"),

@@ -28,6 +28,7 @@ from tests import factories
 from tests.fixtures import borrador_completo
 from tramites import services
 from tramites.models import DiaNoLaborable, EstadoDocumento, Oficina, Solicitud, Tramite
+from tramites.resoluciones.models import Resolucion
 from tramites.roles import JEFE_DE_OFICINA, grupos_sincronizar
 from transparencia import services as transparencia_services
 from transparencia.forms import ReclamoForm
@@ -207,6 +208,14 @@ def mundo(db, django_capture_on_commit_callbacks) -> Mundo:
             solicitud=borrador_completo(ciudadana_a, DOMICILIO), ciudadano=ciudadana_a, declaracion_jurada=True
         )
     with django_capture_on_commit_callbacks(execute=True):
+        denegada = services.solicitud_presentar(
+            solicitud=borrador_completo(ciudadana_a, DOMICILIO), ciudadano=ciudadana_a, declaracion_jurada=True
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.solicitud_tomar(solicitud=denegada, servidor=personal_x)
+        services.solicitud_denegar(solicitud=Solicitud.objects.get(pk=denegada.pk), servidor=personal_x,
+                                   motivo="No cumple los requisitos.")
+    with django_capture_on_commit_callbacks(execute=True):
         # Last: a citizen has one draft per procedure, which filing turns into a request.
         borrador = borrador_completo(ciudadana_a, DOMICILIO)
     aprobada = Solicitud.objects.select_related("certificado", "cargo").get(pk=aprobada.pk)
@@ -247,6 +256,8 @@ def mundo(db, django_capture_on_commit_callbacks) -> Mundo:
         "adjunto": de_a("tramites.adjunto", aprobada.adjuntos.get().uuid, oficinas=de_x, nombre="el adjunto de la aprobada"),
         "certificado": de_a("tramites.certificado", aprobada.certificado.pk, oficinas=de_x, nombre="el certificado"),
         "cargo": de_a("tramites.cargopresentacion", aprobada.cargo.pk, oficinas=de_x, nombre="el cargo"),
+        "resolucion": de_a("tramites.resolucion", Resolucion.objects.get(solicitud=denegada).pk, oficinas=de_x,
+                           nombre="la resolución de la denegada"),
         "acceso": de_a("tramites.accesoexpediente", acceso.pk, oficinas=de_x, nombre="el registro de acceso"),
         "valoracion": de_a("transparencia.valoracion", valoracion.pk, nombre="la valoración de A"),
         "pendiente": de_a("tramites.solicitud", pendiente.pk, oficinas=de_x, resuelve=OFICINA_X,

@@ -138,6 +138,12 @@ def _de_modelo(modelo: str) -> Objeto:
     return Objeto(modelo, nombre=f"la lista de {modelo}")
 
 
+def _expediente_de(documento: Objeto) -> str:
+    from django.apps import apps
+
+    return apps.get_model(documento.modelo).objects.get(pk=documento.pk).solicitud.expediente
+
+
 def rellenos(patron: Patron, mundo: Mundo) -> list[Relleno]:
     o = mundo.objetos
     if patron.clave == "transparencia:reclamo_seguimiento":
@@ -175,6 +181,7 @@ def rellenos(patron: Patron, mundo: Mundo) -> list[Relleno]:
                              Relleno({"uuid": o["adjunto_borrador"].pk}, o["adjunto_borrador"])],
         "tramites:documento": [Relleno({"expediente": expediente, "tipo": "certificado"}, o["certificado"]),
                                Relleno({"expediente": expediente, "tipo": "cargo"}, o["cargo"])],
+        "tramites:resolucion": [Relleno({"expediente": _expediente_de(o["resolucion"])}, o["resolucion"])],
         "tramites:verificar_codigo": [
             Relleno({"codigo": mundo.aprobada.certificado.codigo}, GLOBAL),
             Relleno({"codigo": mundo.aprobada.certificado.codigo_legible.lower()}, GLOBAL),

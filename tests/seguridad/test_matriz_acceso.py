@@ -237,6 +237,7 @@ ESPERADO = {
     # Files: the owner, or the staff of the procedure's offices (never a draft's)
     "tramites:adjunto": solo_get(DUENO_U_OFICINA),
     "tramites:documento": solo_get(DUENO_U_OFICINA),
+    "tramites:resolucion": solo_get(DUENO),
     # The back office
     "admin:index": solo_get(PERSONAL),
     "admin:login": solo_get(PERSONAL),
@@ -281,6 +282,7 @@ ESPERADO = {
     **modelo_admin("tramites/certificado", ver=permiso("view", "change"), agregar=NADIE, cambiar=NADIE, borrar=NADIE),
     **modelo_admin("tramites/cargopresentacion", ver=permiso("view", "change"), agregar=NADIE, cambiar=NADIE,
                    borrar=NADIE),
+    **modelo_admin("tramites/resolucion", ver=permiso("view", "change"), agregar=NADIE, cambiar=NADIE, borrar=NADIE),
     **modelo_admin("transparencia/reclamo", ver=permiso("view", "change"), agregar=NADIE, cambiar=permiso("change"),
                    borrar=NADIE, datos_cambio=lambda m, r: {"respuesta": "Lo atendimos."}),
     **modelo_admin("transparencia/hojareclamo", ver=permiso("view", "change"), agregar=NADIE, cambiar=NADIE,

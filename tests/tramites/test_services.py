@@ -405,7 +405,7 @@ def test_subsanar_reanuda_y_corre_la_fecha_limite_por_los_dias_detenidos(observa
 @pytest.mark.django_db
 def test_subsanar_el_mismo_dia_no_corre_la_fecha_limite(observada, ciudadano):
     with time_machine.travel(en_lima(2026, 3, 5, 18), tick=False):
-        solicitud = services.solicitud_subsanar(solicitud=observada, ciudadano=ciudadano)
+        solicitud = services.solicitud_subsanar(solicitud=observada, ciudadano=ciudadano, nota="Ya firmé.")
     assert solicitud.estado == Estado.EN_EVALUACION
     assert solicitud.fecha_limite == D(2026, 3, 9)
 
@@ -610,7 +610,7 @@ def test_cada_transicion_deja_un_evento_y_un_correo_despues_del_commit(
          TipoEvento.TOMADA, Estado.EN_EVALUACION, servidor, "tu solicitud está en evaluación"),
         ("observar", lambda s: services.solicitud_observar(solicitud=s, servidor=servidor, mensaje="Recibo ilegible."),
          TipoEvento.OBSERVADA, Estado.OBSERVADA, servidor, "tu solicitud tiene una observación"),
-        ("subsanar", lambda s: services.solicitud_subsanar(solicitud=s, ciudadano=ciudadano),
+        ("subsanar", lambda s: services.solicitud_subsanar(solicitud=s, ciudadano=ciudadano, nota="Va legible."),
          TipoEvento.SUBSANADA, Estado.EN_EVALUACION, ciudadano, "recibimos tu subsanación"),
         ("aprobar", lambda s: services.solicitud_aprobar(solicitud=s, servidor=servidor, nota="Conforme."),
          TipoEvento.APROBADA, Estado.APROBADA, servidor, "tu solicitud fue aprobada"),

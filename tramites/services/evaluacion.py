@@ -65,14 +65,34 @@ def solicitud_observar(*, solicitud: Solicitud, servidor, mensaje: str) -> Obser
     return observacion
 
 
+class SubsanacionVacia(TransicionNoPermitida):
+    """A correction that changes nothing: no new document, no changed answer,
+    no comment. It is refused and the observation's clock keeps running."""
+
+    def __init__(self):
+        super().__init__(_(
+            "Para subsanar, sube un documento nuevo, cambia una respuesta o escribe un comentario que "
+            "explique la corrección."
+        ))
+
+
+def respuestas_cambiadas(*, solicitud: Solicitud, respuestas: dict | None) -> list[str]:
+    """The names of the answers that differ from those on file (an empty
+    answer and a missing one are the same)."""
+    guardadas = solicitud.respuestas or {}
+    return [nombre for nombre, valor in (respuestas or {}).items() if (valor or "") != (guardadas.get(nombre) or "")]
+
+
 def solicitud_subsanar(
     *, solicitud: Solicitud, ciudadano, respuestas: dict | None = None,
     archivos: list[tuple[AdjuntoRequerido | None, ArchivoRevisado]] = (), max_total: int = 0,
     nota: str = "",
 ) -> Solicitud:
     """The citizen answers the observation within its deadline, with corrected
-    answers and new or replacing documents, all or nothing: evaluation resumes
-    and the due date moves by the business days it was paused."""
+    answers, new or replacing documents or a comment that explains the
+    correction (at least one of them), all or nothing: evaluation resumes and
+    the due date moves by the business days it was paused."""
+    nota = (nota or "").strip()
     with transaction.atomic():
         solicitud = bloquear(solicitud.pk)
         if solicitud.ciudadano_id != getattr(ciudadano, "pk", None):
@@ -87,7 +107,10 @@ def solicitud_subsanar(
                 _("El plazo para subsanar venció el %(fecha)s.")
                 % {"fecha": observacion.plazo.strftime("%d/%m/%Y")}
             )
-        if respuestas:
+        cambiadas = respuestas_cambiadas(solicitud=solicitud, respuestas=respuestas)
+        if not (archivos or cambiadas or nota):
+            raise SubsanacionVacia()
+        if cambiadas:
             borrador_responder(solicitud=solicitud, respuestas=respuestas)
         guardados = []
         try:

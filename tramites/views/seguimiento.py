@@ -118,6 +118,9 @@ def subsanar(request, expediente):
                     max_total=settings.SOLICITUD_ADJUNTOS_MAX_BYTES,
                     nota=comentario.cleaned_data["comentario"],
                 )
+            except services.evaluacion.SubsanacionVacia as error:
+                # Nothing was sent to keep but what was typed: the bound forms keep it.
+                comentario.add_error("comentario", str(error))
             except services.LimiteAdjuntosExcedido:
                 adjuntos.add_error(None, _("Los documentos superan el total permitido. Sube archivos más livianos."))
             except OSError as error:
