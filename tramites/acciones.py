@@ -33,6 +33,7 @@ class AccionPersonal:
     servicio: str  # import path of the service
     exito: str  # message after it, with %(exp)s for the expediente
     sobre: str = "solicitud"  # or "certificado"
+    ayuda: str = ""  # what it does, under its choice on the request page (%(dias)s: days to correct)
 
     @property
     def codename(self) -> str:
@@ -48,30 +49,35 @@ ACCIONES = {
             "tomar", _("Tomar (asignármela)"), frozenset({Estado.PRESENTADA}), "tramites.tomar_solicitud",
             solo_resolucion=True, formulario="", servicio="tramites.services.evaluacion.solicitud_tomar",
             exito=_("Tomaste el expediente %(exp)s."),
+            ayuda=_("Pasa a evaluación y queda asignada a ti."),
         ),
         AccionPersonal(
             "asignar", _("Asignar"), _ABIERTAS, "tramites.asignar_solicitud",
             solo_resolucion=False, formulario="tramites.admin.formularios.AsignarForm",
             servicio="tramites.services.evaluacion.solicitud_asignar",
             exito=_("Asignaste el expediente %(exp)s."),
+            ayuda=_("Otra persona de la oficina la evalúa; el estado no cambia."),
         ),
         AccionPersonal(
             "observar", _("Observar"), _ABIERTAS, "tramites.observar_solicitud",
             solo_resolucion=False, formulario="tramites.admin.formularios.ObservarForm",
             servicio="tramites.services.evaluacion.solicitud_observar",
             exito=_("Observaste el expediente %(exp)s: el ciudadano tiene %(dias)s días hábiles para subsanar."),
+            ayuda=_("El ciudadano tiene %(dias)s días hábiles para subsanar; mientras tanto el plazo se detiene."),
         ),
         AccionPersonal(
             "aprobar", _("Aprobar"), frozenset({Estado.EN_EVALUACION}), "tramites.aprobar_solicitud",
             solo_resolucion=True, formulario="tramites.admin.formularios.AprobarForm",
             servicio="tramites.services.evaluacion.solicitud_aprobar",
             exito=_("Aprobaste el expediente %(exp)s."),
+            ayuda=_("Se emite el documento firmado y se notifica al ciudadano."),
         ),
         AccionPersonal(
             "denegar", _("Denegar"), frozenset({Estado.EN_EVALUACION}), "tramites.denegar_solicitud",
             solo_resolucion=True, formulario="tramites.admin.formularios.DenegarForm",
             servicio="tramites.services.evaluacion.solicitud_denegar",
             exito=_("Denegaste el expediente %(exp)s."),
+            ayuda=_("Verás la resolución y la confirmarás en la página siguiente."),
         ),
         AccionPersonal(
             "revocar", _("Revocar el certificado"), frozenset({Estado.APROBADA}), "tramites.revocar_certificado",

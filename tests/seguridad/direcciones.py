@@ -202,6 +202,10 @@ def rellenos(patron: Patron, mundo: Mundo) -> list[Relleno]:
         "admin:tramites_solicitud_accion": [
             Relleno({"pk": o["pendiente"].pk, "accion": accion}, o["pendiente"]) for accion in (a.nombre for a in acciones_sobre("solicitud"))
         ],
+        # ("accion" is not in this address: it is the decision the form sends.)
+        "admin:tramites_solicitud_decidir": [
+            Relleno({"pk": o["pendiente"].pk, "accion": a.nombre}, o["pendiente"]) for a in acciones_sobre("solicitud")
+        ],
         "admin:tramites_certificado_revocar": [Relleno({"pk": o["certificado"].pk}, o["certificado"])],
         # Only the browser that filed the complaint or looked it up downloads its sheet: none of these.
         "transparencia:reclamo_hoja": [Relleno({"codigo": mundo.reclamo_x.codigo}, o["reclamo_x"])],

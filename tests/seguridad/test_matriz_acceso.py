@@ -252,6 +252,11 @@ ESPERADO = {
     "admin:tramites_supervision": solo_get(permiso("tramites.ver_supervision")),
     # GET only redirects to the request's page; POST acts.
     "admin:tramites_solicitud_accion": get_y_post(PERSONAL, post=PERMISO_DE_LA_ACCION, datos=_accion_datos),
+    # The request page's one decision form: the chosen action, as above (a denial shows its confirmation).
+    "admin:tramites_solicitud_decidir": get_y_post(
+        PERSONAL, post=PERMISO_DE_LA_ACCION, datos=lambda m, r: {"decision": r.valores["accion"], **_accion_datos(m, r)}
+    ),
+    "admin:tramites_tramite_vista_previa": solo_get(permiso("tramites.change_tramite")),
     "admin:tramites_certificado_revocar": get_y_post(
         OFICINA, post=permiso("tramites.revocar_certificado"), datos=lambda m, r: {"motivo": "Prueba de acceso."}
     ),

@@ -1,5 +1,6 @@
-"""The servant's list: open requests by urgency, the filters, search, the
-overdue mark (a word, not a colour), the CSV export without personal data and
+"""The servant's list: "Mi bandeja" by default, open requests by urgency,
+the filters, search, the overdue mark (a word, not a colour), the corrected
+ones marked, the CSV export without personal data and
 the bulk "asignarme"."""
 
 import csv
@@ -52,23 +53,42 @@ def exp(lista, *claves):
     return [lista["filas"][c].expediente for c in claves]
 
 
-def test_por_defecto_las_abiertas_por_urgencia(lista):
+def test_por_defecto_mi_bandeja_abierta_por_urgencia(lista):
+    """Mine and the unassigned ones (not the one another servant holds); those
+    whose clock runs first, by due date; the observed ones (the citizen's
+    turn) after them."""
     respuesta = lista["get"]()
     assert respuesta.status_code == 200
-    assert expedientes_listados(respuesta) == exp(
-        lista, "observada", "vencida", "hoy", "sgpv", "viernes", "lunes"
-    )
+    assert expedientes_listados(respuesta) == exp(lista, "vencida", "hoy", "sgpv", "viernes", "observada")
+    html = respuesta.content.decode()
+    assert "Mi bandeja" in html and "?bandeja=todas" in html
+
+
+def test_todas_sigue_al_alcance(lista):
+    respuesta = lista["get"]("?bandeja=todas")
+    assert expedientes_listados(respuesta) == exp(lista, "vencida", "hoy", "sgpv", "viernes", "lunes", "observada")
+
+
+def test_las_columnas_en_orden(lista):
+    with time_machine.travel(HOY, tick=False):
+        html = lista["get"]().content.decode()
+    cabecera = re.search(r"<thead>(.*?)</thead>", html, flags=re.S).group(1)
+    titulos = [re.sub(r"<[^>]+>", "", t).strip().lower()
+               for t in re.findall(r'<div class="text">(.*?)</div>', cabecera, flags=re.S)]
+    assert titulos[1:] == ["expediente", "plazo", "trámite", "ciudadano", "estado", "asignada a"]
 
 
 @pytest.mark.parametrize("consulta, esperadas", [
     ("?plazo=vencidos", ["vencida"]),
     ("?plazo=semana", ["hoy", "sgpv", "viernes"]),
-    ("?asignacion=mias", ["observada", "hoy"]),
+    ("?asignacion=mias", ["hoy", "observada"]),
     ("?asignacion=libres", ["vencida", "sgpv", "viernes"]),
     ("?oficina={SGPV}", ["sgpv"]),
-    ("?oficina={SG}", ["observada", "vencida", "hoy", "viernes", "lunes"]),
+    ("?oficina={SG}", ["vencida", "hoy", "viernes", "observada"]),
+    ("?oficina={SG}&bandeja=todas", ["vencida", "hoy", "viernes", "lunes", "observada"]),
     ("?estado=aprobada", ["aprobada"]),
-    ("?estado=todas&oficina={SG}", ["aprobada", "observada", "vencida", "hoy", "viernes", "lunes"]),
+    ("?estado=todas&oficina={SG}", ["vencida", "hoy", "viernes", "aprobada", "observada"]),
+    ("?estado=todas&oficina={SG}&bandeja=todas", ["vencida", "hoy", "viernes", "lunes", "aprobada", "observada"]),
     ("?plazo=vencidos&estado=todas", ["vencida"]),
 ])
 def test_filtros(lista, consulta, esperadas):
@@ -97,8 +117,9 @@ def test_busqueda_por_expediente_y_por_documento(lista):
     viernes = lista["filas"]["viernes"]
     assert expedientes_listados(lista["get"](f"?q={viernes.expediente}")) == [viernes.expediente]
     assert expedientes_listados(lista["get"]("?q=42222222")) == [viernes.expediente]
+    # A search looks beyond "Mi bandeja": the one another servant holds is found too.
     assert expedientes_listados(lista["get"]("?q=41111111")) == exp(
-        lista, "observada", "vencida", "hoy", "sgpv", "lunes"
+        lista, "vencida", "hoy", "sgpv", "lunes", "observada"
     )
     # The other office's request is not found even by its exact number.
     otra = lista["filas"]["otra_oficina"]
@@ -112,15 +133,17 @@ def _fila(html, expediente):
     raise AssertionError(f"{expediente} no está en la lista")
 
 
-def test_las_vencidas_dicen_vencido_con_palabra(lista):
+def test_las_vencidas_dicen_vencida_con_palabra(lista):
     with time_machine.travel(HOY, tick=False):
-        html = lista["get"]().content.decode()
+        html = lista["get"]("?bandeja=todas").content.decode()
     vencida = _fila(html, lista["filas"]["vencida"].expediente)
-    assert "VENCIDO hace 1 día hábil" in vencida
-    assert "⚠" in vencida
+    assert "Vencida hace 1 día hábil" in vencida
+    assert "⚠" in vencida and "10/03/2026" in vencida
     for clave in ("hoy", "viernes", "lunes", "observada", "sgpv"):
-        assert "VENCIDO" not in _fila(html, lista["filas"][clave].expediente), clave
+        assert "Vencida" not in _fila(html, lista["filas"][clave].expediente), clave
     assert "Vence hoy" in _fila(html, lista["filas"]["hoy"].expediente)
+    assert "Queda 1 día hábil" in _fila(html, lista["filas"]["sgpv"].expediente)
+    assert "Quedan 2 días hábiles" in _fila(html, lista["filas"]["viernes"].expediente)
     assert "Detenido (observada)" in _fila(html, lista["filas"]["observada"].expediente)
 
 
@@ -141,7 +164,8 @@ def _csv(respuesta):
 
 
 def test_csv_con_las_filas_filtradas_y_sin_datos_personales(lista):
-    texto, filas = _csv(_accion(lista, "exportar_csv", f"?estado=todas&oficina={oficina('SG').pk}", todas=True))
+    texto, filas = _csv(_accion(lista, "exportar_csv", f"?estado=todas&oficina={oficina('SG').pk}&bandeja=todas",
+                                todas=True))
     assert filas[0] == ["expediente", "tramite", "oficina", "estado", "presentada_en",
                         "fecha_limite", "plazo", "asignado_a"]
     assert sorted(f[0] for f in filas[1:]) == sorted(
@@ -150,7 +174,7 @@ def test_csv_con_las_filas_filtradas_y_sin_datos_personales(lista):
     vencida = next(f for f in filas if f[0] == lista["filas"]["vencida"].expediente)
     assert vencida[3] == "Presentada"
     assert vencida[5] == "2026-03-10"
-    assert vencida[6].startswith("VENCIDO")
+    assert vencida[6].startswith("Vencida")
     for dato in ("41111111", "42222222", "Rosa", "Juan", "Quispe", "Huamán"):
         assert dato not in texto
 
@@ -158,13 +182,13 @@ def test_csv_con_las_filas_filtradas_y_sin_datos_personales(lista):
     assert [f[0] for f in filas[1:]] == exp(lista, "vencida")
 
     elegidas = [lista["filas"]["hoy"], lista["filas"]["lunes"]]
-    _texto, filas = _csv(_accion(lista, "exportar_csv", seleccion=elegidas))
+    _texto, filas = _csv(_accion(lista, "exportar_csv", "?bandeja=todas", seleccion=elegidas))
     assert sorted(f[0] for f in filas[1:]) == sorted(s.expediente for s in elegidas)
 
 
 def test_asignarme_toma_las_seleccionadas(lista):
     vencida, viernes, lunes = (lista["filas"][c] for c in ("vencida", "viernes", "lunes"))
-    respuesta = _accion(lista, "asignarme", seleccion=[vencida, viernes, lunes])
+    respuesta = _accion(lista, "asignarme", "?bandeja=todas", seleccion=[vencida, viernes, lunes])
     assert respuesta.status_code == 302
     estados = {s.pk: (s.estado, s.asignado_a_id) for s in Solicitud.objects.all()}
     yo, otro = lista["yo"], lista["otro"]
