@@ -123,6 +123,14 @@ def notificacion_de(*, usuario: Usuario, pk: int) -> Notificacion:
     return notificacion
 
 
+def aviso_sin_leer_desde(*, usuario_id: int, referencia: str, desde) -> bool:
+    """Whether a notice about this reference, deposited since then, is still
+    unread (so what it announced has not been looked at yet)."""
+    return Notificacion.objects.filter(
+        usuario_id=usuario_id, referencia=referencia, depositada_en__gte=desde, leida_en__isnull=True
+    ).exists()
+
+
 def no_leidas_contar(*, usuario: Usuario) -> int:
     """Unread notices for the header, cached until one is deposited or read."""
     from django.core.cache import cache

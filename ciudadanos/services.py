@@ -157,3 +157,26 @@ def notificacion_leer(*, notificacion: Notificacion, usuario: Usuario) -> Notifi
             _no_leidas_invalidar(usuario.pk)
             notificacion_leida.send(sender=Notificacion, notificacion=notificacion)
     return notificacion
+
+
+def notificaciones_leer_todas(*, usuario: Usuario) -> int:
+    """The citizen marks every unread notice as read. Each one gets its read
+    time recorded and announced exactly as if it had been opened: the citizen
+    declares, from inside their casilla, that they have taken notice of them,
+    so it is the acknowledgement (Ley 31736) and any term they set starts to
+    run. Returns how many were unread."""
+    with transaction.atomic():
+        pendientes = list(
+            Notificacion.objects.select_for_update()
+            .filter(usuario=usuario, leida_en__isnull=True)
+            .order_by("depositada_en", "id")
+        )
+        if not pendientes:
+            return 0
+        ahora = timezone.now()
+        Notificacion.objects.filter(pk__in=[n.pk for n in pendientes]).update(leida_en=ahora)
+        _no_leidas_invalidar(usuario.pk)
+        for notificacion in pendientes:
+            notificacion.leida_en = ahora
+            notificacion_leida.send(sender=Notificacion, notificacion=notificacion)
+    return len(pendientes)

@@ -7,8 +7,9 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from . import selectors, services, ubigeo
 from .forms import PerfilForm
@@ -116,7 +117,23 @@ def casilla(request):
     pagina = Paginator(selectors.notificaciones_de(usuario=request.user), 20).get_page(
         request.GET.get("pagina")
     )
-    return render(request, "ciudadanos/casilla.html", {"pagina": pagina})
+    no_leidas = request.casilla_no_leidas = selectors.no_leidas_contar(usuario=request.user)
+    return render(request, "ciudadanos/casilla.html", {"pagina": pagina, "no_leidas": no_leidas})
+
+
+@login_required
+@require_POST
+def casilla_marcar_leidas(request):
+    marcadas = services.notificaciones_leer_todas(usuario=request.user)
+    if marcadas:
+        messages.success(request, ngettext(
+            "Marcamos %(n)d notificación como leída. Quedó registrada como recibida, igual que si la abrieras.",
+            "Marcamos %(n)d notificaciones como leídas. Quedaron registradas como recibidas, igual que si las abrieras.",
+            marcadas,
+        ) % {"n": marcadas})
+    else:
+        messages.info(request, _("No tenías notificaciones sin leer."))
+    return redirect("ciudadanos:casilla")
 
 
 @login_required

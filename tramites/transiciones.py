@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ciudadanos import selectors as ciudadanos_selectors
 from ciudadanos import services as ciudadanos_services
 from egov.dominio import AccionNoPermitida
 
@@ -79,6 +80,25 @@ def resolucion_emitir(solicitud: Solicitud, accion: str, actor, nota: str) -> No
 # --- The table ------------------------------------------------------------------------------------
 
 
+# --- Whether the citizen is told: one notice per moment -----------------------------------------
+
+
+def siempre(solicitud: Solicitud, anterior: str) -> bool:
+    return True
+
+
+def sin_aprobacion_automatica(solicitud: Solicitud, anterior: str) -> bool:
+    """A procedure with automatic approval is approved in the same instant it
+    is filed: the approval's notice says both, so the filing tells nothing."""
+    return not solicitud.tramite.es_automatica
+
+
+def con_cambio_de_estado(solicitud: Solicitud, anterior: str) -> bool:
+    """Taking over or reassigning a request already in evaluation changes
+    nothing for the citizen (who sees office and role, not the servant)."""
+    return anterior != solicitud.estado
+
+
 @dataclass(frozen=True)
 class Transicion:
     origen: frozenset
@@ -86,23 +106,25 @@ class Transicion:
     evento: str
     quien: str  # "ciudadano", "personal" (see acciones.py) or "sistema"
     efectos: tuple[Callable, ...] = ()
+    avisar: Callable[[Solicitud, str], bool] = siempre
 
 
-def _del_personal(accion: str, destino: str, evento: str, efectos=()) -> Transicion:
+def _del_personal(accion: str, destino: str, evento: str, efectos=(), avisar=siempre) -> Transicion:
     """A staff action's transition: its states come from the action table."""
-    return Transicion(ACCIONES[accion].estados, destino, evento, "personal", efectos)
+    return Transicion(ACCIONES[accion].estados, destino, evento, "personal", efectos, avisar)
 
 
 TRANSICIONES = {
     "presentar": Transicion(
         frozenset({Estado.BORRADOR}), Estado.PRESENTADA, TipoEvento.PRESENTADA, "ciudadano", (cargo_emitir,),
+        sin_aprobacion_automatica,
     ),
     "aprobar_automatica": Transicion(
         frozenset({Estado.PRESENTADA}), Estado.APROBADA, TipoEvento.APROBACION_AUTOMATICA, "sistema",
         (decision_medir, certificado_emitir),
     ),
-    "tomar": _del_personal("tomar", Estado.EN_EVALUACION, TipoEvento.TOMADA),
-    "asignar": _del_personal("asignar", Estado.EN_EVALUACION, TipoEvento.ASIGNADA),
+    "tomar": _del_personal("tomar", Estado.EN_EVALUACION, TipoEvento.TOMADA, avisar=con_cambio_de_estado),
+    "asignar": _del_personal("asignar", Estado.EN_EVALUACION, TipoEvento.ASIGNADA, avisar=con_cambio_de_estado),
     "observar": _del_personal("observar", Estado.OBSERVADA, TipoEvento.OBSERVADA),
     "subsanar": Transicion(
         frozenset({Estado.OBSERVADA}), Estado.EN_EVALUACION, TipoEvento.SUBSANADA, "ciudadano"
@@ -169,7 +191,8 @@ def transicionar(solicitud: Solicitud, accion: str, actor, nota: str = "") -> Ev
     anterior = solicitud.estado
     solicitud.estado = transicion.destino
     solicitud.save()
-    evento = evento_registrar(solicitud, transicion.evento, actor=actor, nota=nota, estado_anterior=anterior)
+    evento = evento_registrar(solicitud, transicion.evento, actor=actor, nota=nota, estado_anterior=anterior,
+                              avisar=transicion.avisar(solicitud, anterior))
     for efecto in transicion.efectos:
         efecto(solicitud, accion, actor, nota)
     return evento
@@ -193,7 +216,33 @@ def evento_registrar(
     return evento
 
 
+# A document issued this soon after the decision that produced it, while the
+# decision's notice is still unread, is announced by that notice (which says
+# the document will be on the request's page in minutes): one moment, one
+# notice. Later, or once that notice was read, it gets its own notice.
+DOCUMENTO_CON_LA_DECISION = datetime.timedelta(minutes=30)
+EVENTOS_CON_DOCUMENTO = (
+    TipoEvento.APROBADA, TipoEvento.APROBACION_AUTOMATICA, TipoEvento.SILENCIO_POSITIVO, TipoEvento.DENEGADA,
+)
+
+
+def _anunciado_con_la_decision(solicitud: Solicitud, evento: Evento) -> bool:
+    if evento.tipo != TipoEvento.DOCUMENTO_EMITIDO:
+        return False
+    decision = (
+        Evento.objects.filter(solicitud=solicitud, tipo__in=EVENTOS_CON_DOCUMENTO)
+        .order_by("-creado_en", "-id").first()
+    )
+    if decision is None or evento.creado_en - decision.creado_en > DOCUMENTO_CON_LA_DECISION:
+        return False
+    return ciudadanos_selectors.aviso_sin_leer_desde(
+        usuario_id=solicitud.ciudadano_id, referencia=referencia_de(solicitud), desde=decision.creado_en,
+    )
+
+
 def _notificar(solicitud: Solicitud, evento: Evento) -> None:
+    if _anunciado_con_la_decision(solicitud, evento):
+        return
     contexto = {"solicitud": solicitud, "evento": evento, "tramite": solicitud.tramite,
                 "SITE_URL": settings.SITE_URL, "dias_para_subsanar": DIAS_PARA_SUBSANAR,
                 "dias_para_recurso": DIAS_PARA_RECURSO}

@@ -1,8 +1,12 @@
 import datetime
+import re
 from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.conf import settings
 from django.utils.formats import number_format
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -38,3 +42,36 @@ def fecha_iso(valor):
         return datetime.date.fromisoformat(str(valor)[:10])
     except ValueError:
         return None
+
+
+# A link written in a notice: the portal's own absolute address or a path on
+# it. Not preceded by a letter, digit or slash ("12/03/2026" is a date), and a
+# path never starts with "//" (another host).
+_ENLACE = re.compile(r"(?<![\w/])(?:https?://[^\s<>\"'`]+|/[\w\-][^\s<>\"'`]*)")
+_PUNTUACION_FINAL = ".,;:!?)»"
+
+
+def _del_portal(url: str) -> bool:
+    if url.startswith("/"):
+        return True
+    sitio = settings.SITE_URL.rstrip("/")
+    return url == sitio or url.startswith(sitio + "/")
+
+
+@register.filter
+def enlaces_del_portal(texto):
+    """Plain text (a notice's body: nothing in it is trusted HTML) escaped,
+    with the portal's own addresses made links; any other address stays text.
+    Goes before `linebreaks`, which keeps what this returns."""
+    texto = str(texto or "")
+    partes, inicio = [], 0
+    for encontrado in _ENLACE.finditer(texto):
+        url = encontrado.group(0).rstrip(_PUNTUACION_FINAL)
+        if not _del_portal(url):
+            continue
+        fin = encontrado.start() + len(url)
+        partes.append(escape(texto[inicio:encontrado.start()]))
+        partes.append(format_html('<a href="{}">{}</a>', url, url))
+        inicio = fin
+    partes.append(escape(texto[inicio:]))
+    return mark_safe("".join(partes))  # noqa: S308 -- every piece escaped above

@@ -223,6 +223,7 @@ ESPERADO = {
     "ciudadanos:perfil_editar": get_y_post(SESION),
     "ciudadanos:datos_descargar": solo_get(SESION),
     "ciudadanos:casilla": solo_get(SESION),
+    "ciudadanos:casilla_marcar_leidas": solo_post(SESION),
     "ciudadanos:notificacion": solo_get(DUENO),
     "tramites:iniciar": get_y_post(SESION),
     "tramites:paso": get_y_post(DUENO, datos=lambda m, r: {"direccion": "Jr. Ajeno 1"}),

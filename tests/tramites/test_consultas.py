@@ -131,15 +131,15 @@ def test_mis_tramites_cuesta_lo_mismo_con_1_que_con_200(catalogo, web, django_as
 
     web.force_login(uno)
     pocos, respuesta = contar(web, "/mis-tramites/")
-    assert "Subsanar" in respuesta.content.decode()
+    assert "Subsana antes del" in respuesta.content.decode()
 
     web.force_login(doscientos)
     with django_assert_num_queries(pocos):
         respuesta = web.get("/mis-tramites/")
     texto = respuesta.content.decode()
-    assert texto.count("<tr>") == 26  # the header and a page of 25
+    assert texto.count('<tr class="mis-tramites__fila">') == 25  # a page of 25
     assert "Página 1 de 9" in texto
-    assert "Subsanar" in texto and "Continuar" in texto
+    assert "Subsana antes del" in texto and "Completa y envía tu solicitud" in texto
     assert pocos <= 6
 
 

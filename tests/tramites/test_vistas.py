@@ -275,7 +275,7 @@ def test_salir_despues_del_paso_2_y_continuar_desde_mis_tramites(catalogo, ciuda
     # Later: "Mis trámites" offers to continue.
     pagina = Pagina(web.get("/mis-tramites/"))
     assert "Borrador" in pagina.texto()
-    continuar = pagina.enlace("Continuar")
+    continuar = pagina.enlace("Completa y envía tu solicitud")
     assert continuar == f"/borradores/{borrador.uuid}/"
     respuesta = web.get(continuar)
     assert respuesta["Location"] == url_paso(borrador, "tiempo_residencia")
@@ -381,19 +381,19 @@ def tres_solicitudes(catalogo, ciudadano):
 def test_mis_tramites_muestra_estado_plazo_y_que_hacer(tres_solicitudes, web_ciudadano):
     borrador, presentada, observada = tres_solicitudes
     pagina = Pagina(web_ciudadano.get("/mis-tramites/"))
-    filas = re.findall(r"<tr>(.*?)</tr>", pagina.html, flags=re.S)[1:]
+    filas = re.findall(r'<tr class="mis-tramites__fila">(.*?)</tr>', pagina.html, flags=re.S)
     textos = {" ".join(Pagina(f).texto().split()) for f in filas}
     assert (
-        "Solicitar acceso a la información pública — Borrador — Continuar Solicitar acceso a la información pública"
-        " · Eliminar borrador de Solicitar acceso a la información pública"
+        "Solicitar acceso a la información pública Borrador Borrador — Completa y envía tu solicitud :"
+        " Solicitar acceso a la información pública Eliminar borrador de Solicitar acceso a la información pública"
     ) in textos
     assert (
         f"Obtener la constancia de domicilio {presentada.expediente} Presentada 12/03/2026 "
-        "Nada por ahora: la oficina revisará tu solicitud."
+        "Esperando la evaluación"
     ) in textos
     # Certificado de numeración: 7 business days from 5 March; observed, due in 2 business days.
-    assert f"Obtener el certificado de numeración {observada.expediente} Observada 16/03/2026 Subsanar hasta el 09/03/2026" in textos
-    assert (f"/mis-tramites/{observada.expediente}/subsanar/", "Subsanar") in pagina.enlaces
+    assert f"Obtener el certificado de numeración {observada.expediente} Observada 16/03/2026 Subsana antes del 9 de marzo : {observada.expediente}" in textos
+    assert (f"/mis-tramites/{observada.expediente}/subsanar/", f"Subsana antes del 9 de marzo: {observada.expediente}") in pagina.enlaces
     assert (f"/mis-tramites/{presentada.expediente}/", presentada.expediente) in pagina.enlaces
 
 
@@ -581,13 +581,13 @@ def test_mis_tramites_y_la_solicitud_se_actualizan_tras_cada_cambio(catalogo, ci
     web.post(url_paso(borrador, "revisar"), {"declaracion_jurada": "on"})
     solicitud = Solicitud.objects.get(pk=borrador.pk)
     texto = Pagina(web.get("/mis-tramites/")).texto()
-    assert solicitud.expediente in texto and "Presentada" in texto and "Continuar" not in texto
+    assert solicitud.expediente in texto and "Presentada" in texto and "Completa y envía tu solicitud" not in texto
     assert "Estado Presentada" in Pagina(web.get(f"/mis-tramites/{solicitud.expediente}/")).texto()
 
     # A servant observes it from the back office.
     with al_confirmar():
         services.solicitud_observar(solicitud=solicitud, servidor=servidor_de("SGPV", "jefe"), mensaje="Falta la firma.")
     texto = Pagina(web.get("/mis-tramites/")).texto()
-    assert "Observada" in texto and "Subsanar hasta el" in texto
+    assert "Observada" in texto and "Subsana antes del" in texto
     texto = Pagina(web.get(f"/mis-tramites/{solicitud.expediente}/")).texto()
     assert "Estado Observada" in texto and "Falta la firma." in texto

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -54,6 +55,9 @@ def perfil_requerido(vista):
 # Room for the form's own fields and the multipart headers around the files.
 
 
+BORRADOR_REABIERTO = gettext_lazy("Ya tenías un borrador de este trámite: continúa donde lo dejaste.")
+
+
 @perfil_requerido
 @require_http_methods(["GET", "POST"])
 def iniciar(request, slug):
@@ -61,12 +65,15 @@ def iniciar(request, slug):
     (a link from another site cannot create one). A GET continues the open
     draft, or shows the button."""
     tramite = selectors.tramite_publico(slug=slug)
+    abierto = selectors.borrador_abierto(ciudadano=request.user, tramite=tramite)
     if request.method == "POST":
         solicitud = services.borrador_iniciar(ciudadano=request.user, tramite=tramite)
+        if abierto is not None:
+            messages.info(request, BORRADOR_REABIERTO)
         return redirect(_siguiente_pendiente(solicitud))
-    abierto = selectors.borrador_abierto(ciudadano=request.user, tramite=tramite)
     if abierto is not None:
         abierto = selectors.borrador_de_ciudadano(ciudadano=request.user, uuid=abierto.uuid)
+        messages.info(request, BORRADOR_REABIERTO)
         return redirect(_siguiente_pendiente(abierto))
     return render(request, "tramites/iniciar.html", {"tramite": tramite})
 

@@ -52,7 +52,7 @@ def mis_tramites(request):
         consulta = selectors.mis_solicitudes(ciudadano=request.user)
         pagina = Paginator(consulta, 25).get_page(numero)
         for solicitud in pagina.object_list:
-            solicitud.proxima_accion = selectors.PROXIMA_ACCION[solicitud.estado]
+            solicitud.pasos = selectors.siguientes_pasos(solicitud=solicitud)
         return render_to_string("tramites/_mis_tramites.html", {"pagina": pagina}, request=request)
 
     contenido = fragmento_de_ciudadano(request, f"mis:{numero}", construir)
@@ -73,7 +73,8 @@ def mi_solicitud(request, expediente):
                 "respuestas": respuestas_para_mostrar(solicitud),
                 "observaciones": observaciones,
                 "pendiente": pendiente if solicitud.estado == Estado.OBSERVADA else None,
-                "proxima_accion": selectors.PROXIMA_ACCION[solicitud.estado],
+                "pasos": selectors.siguientes_pasos(solicitud=solicitud),
+                "accesos": selectors.accesos_agrupados(accesos=solicitud.accesos.all()),
             },
             request=request,
         )

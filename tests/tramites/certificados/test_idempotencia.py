@@ -5,6 +5,7 @@ import hashlib
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from ciudadanos.models import Notificacion
 from egov import tasks as egov_tasks
@@ -81,7 +82,9 @@ def test_emitir_dos_veces_deja_un_certificado_con_los_mismos_bytes(catalogo, ciu
     assert len(archivos_bajo("documentos/certificados")) == 1
     assert Certificado.objects.filter(solicitud=solicitud).count() == 1
     assert Evento.objects.filter(solicitud=solicitud, tipo=TipoEvento.DOCUMENTO_EMITIDO).count() == 1
-    assert Notificacion.objects.filter(usuario=ciudadano, asunto__contains="documento está listo").count() == 1
+    # Issued minutes after the approval, whose notice is unread and announces it: no notice of its own.
+    assert Notificacion.objects.filter(usuario=ciudadano, asunto__contains="documento está listo").count() == 0
+    assert Notificacion.objects.filter(usuario=ciudadano, cuerpo__contains="estará listo en unos minutos").count() == 1
 
 
 @pytest.mark.django_db
@@ -229,6 +232,8 @@ def test_un_fallo_despues_de_guardar_el_pdf_no_deja_archivos_huerfanos(catalogo,
     from ciudadanos import services as ciudadanos_services
     from tramites import cache
 
+    # The approval's notice was read: the certificate gets a notice of its own.
+    Notificacion.objects.filter(usuario=solicitud.ciudadano).update(leida_en=timezone.now())
     with monkeypatch.context() as parche:
         parche.setattr(ciudadanos_services, "aviso_depositar", falla)
         parche.setattr(cache, "ciudadano_invalidar", falla)
