@@ -26,6 +26,7 @@ class UsuarioAdmin(PanelAdminMixin, UserAdmin):
     list_select_related = ("perfil",)
     fieldsets = (
         (None, {"fields": ("email", "password")}),
+        (_("Firma de documentos"), {"fields": ("cargo",)}),
         (
             _("Permisos"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},

@@ -41,6 +41,16 @@ class Usuario(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("activo"), default=True)
     date_joined = models.DateTimeField(_("fecha de registro"), default=timezone.now)
+    cargo = models.CharField(
+        _("cargo"),
+        max_length=120,
+        blank=True,
+        help_text=_(
+            "Solo para el personal: el puesto con el que firma los documentos que emite, p. ej. "
+            "«Subgerente» o «Especialista en licencias»; el documento agrega la oficina. El nombre "
+            "se toma del perfil de identidad: sin perfil, el documento muestra el puesto de la jefatura."
+        ),
+    )
 
     objects = UsuarioManager()
 

@@ -10,6 +10,7 @@ import secrets
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -21,7 +22,9 @@ from .. import selectors
 from ..acciones import ACCIONES
 from ..declaraciones import respuesta_mostrar
 from ..models import Solicitud, TipoEvento
+from ..roles import JEFE_DE_OFICINA
 from ..transiciones import TransicionNoPermitida, evento_registrar
+from . import plantillas
 from .models import CargoPresentacion, Certificado
 
 # --- Creation -----------------------------------------------------------------------------------------
@@ -40,13 +43,38 @@ def codigo_normalizar(texto: str) -> str:
     return limpio if re.fullmatch(r"[A-Z2-7]{16}", limpio) else ""
 
 
-def _firmante_de(actor, solicitud: Solicitud) -> tuple[str, str]:
+# Office names that take "la" ("Jefe(a) de la Subgerencia de …"); any other goes without an article.
+_OFICINAS_FEMENINAS = frozenset({
+    "alcaldía", "coordinación", "dirección", "división", "gerencia", "jefatura", "mesa", "oficina",
+    "plataforma", "procuraduría", "secretaría", "sección", "subgerencia", "unidad",
+})
+
+
+def jefatura_de(oficina: str) -> str:
+    """The position of an office's head, "Jefe(a) de la Subgerencia de …"."""
+    if oficina.split(" ", 1)[0].lower() in _OFICINAS_FEMENINAS:
+        return _("Jefe(a) de la %(oficina)s") % {"oficina": oficina}
+    return _("Jefe(a) de %(oficina)s") % {"oficina": oficina}
+
+
+def firmante_de(*, actor, oficina: str) -> tuple[str, str]:
+    """The two lines under the signature: a person's name and their position
+    ("Cargo, Oficina"). Never an email address: a servant without a profile
+    (no name) signs as their position, by default the office's head."""
     entidad = settings.ENTIDAD_NOMBRE
     if actor is None:
-        return _("Firma automática del sistema"), _("Trámites en línea — %(entidad)s") % {"entidad": entidad}
-    roles = ", ".join(sorted(g.name for g in actor.groups.all())) or _("Servidor")
-    oficina = solicitud.tramite.oficina_resolucion.nombre
-    return actor.get_full_name(), f"{roles} — {oficina}"
+        return _("Firma automática del sistema"), _("Trámites en línea, %(entidad)s") % {"entidad": entidad}
+    perfil = getattr(actor, "perfil", None)
+    nombre = perfil.nombre_completo if perfil else ""
+    puesto = (actor.cargo or "").strip()
+    if not nombre:
+        return (f"{puesto}, {oficina}" if puesto else jefatura_de(oficina)), entidad
+    if puesto:
+        return nombre, f"{puesto}, {oficina}"
+    roles = sorted(g.name for g in actor.groups.all())
+    if JEFE_DE_OFICINA in roles:
+        return nombre, jefatura_de(oficina)
+    return nombre, f"{', '.join(roles) or _('Servidor(a)')}, {oficina}"
 
 
 def certificado_preparar(*, solicitud: Solicitud, por_silencio: bool, actor, nota: str) -> None:
@@ -54,7 +82,7 @@ def certificado_preparar(*, solicitud: Solicitud, por_silencio: bool, actor, not
     the PDF task after commit. A lost task is found again by the sweeper."""
     if Certificado.objects.filter(solicitud=solicitud).exists():
         return
-    nombre, cargo = _firmante_de(actor, solicitud)
+    nombre, cargo = firmante_de(actor=actor, oficina=solicitud.tramite.oficina_resolucion.nombre)
     certificado = Certificado.objects.create(
         solicitud=solicitud, codigo=codigo_nuevo(), resolucion=nota,
         tipo=Certificado.Tipo.SILENCIO if por_silencio else Certificado.Tipo.CERTIFICADO,
@@ -77,14 +105,16 @@ def url_verificacion(certificado: Certificado) -> str:
 
 
 def _contexto(solicitud: Solicitud) -> dict:
+    campos = list(solicitud.tramite.campos.all())
     return {
         "solicitud": solicitud,
         "tramite": solicitud.tramite,
         "solicitante": solicitud.solicitante,
         "respuestas": [
-            (c.etiqueta, respuesta_mostrar(c, solicitud.respuestas.get(c.nombre, "")))
-            for c in solicitud.tramite.campos.all()
+            (c.etiqueta, respuesta_mostrar(c, solicitud.respuestas.get(c.nombre, ""))) for c in campos
         ],
+        # The same answers by question name, for the templates that state what they certify.
+        "datos": {c.nombre: respuesta_mostrar(c, solicitud.respuestas.get(c.nombre, "")) for c in campos},
         "ENTIDAD_NOMBRE": settings.ENTIDAD_NOMBRE,
         "ENTIDAD_SIGLA": settings.ENTIDAD_SIGLA,
         "ahora": timezone.localtime(),
@@ -92,20 +122,65 @@ def _contexto(solicitud: Solicitud) -> dict:
     }
 
 
+def qr_con_texto_alternativo(enlace: str) -> str:
+    """The QR's SVG with a <title>: the alternative text a tagged PDF gives the figure."""
+    titulo = escape(_("Código QR con la dirección de verificación: %(url)s") % {"url": enlace})
+    return re.sub(
+        r"<svg\b[^>]*>", lambda inicio: f"{inicio.group(0)}<title>{titulo}</title>", documentos_pdf.qr_svg(enlace),
+        count=1,
+    )
+
+
 def certificado_contexto(certificado: Certificado) -> dict:
     enlace = url_verificacion(certificado)
+    contexto = _contexto(certificado.solicitud)
+    plantilla = plantillas.POR_CLAVE.get(certificado.solicitud.tramite.plantilla_certificado)
+    if plantilla and plantilla.clave == "certificado_numeracion":
+        contexto["numero_asignado"] = plantillas.numero_de_puerta(
+            certificado.solicitud.respuestas.get("direccion_predio", "")
+        )
     return {
-        **_contexto(certificado.solicitud), "certificado": certificado,
-        "url_verificacion": enlace, "qr": documentos_pdf.qr_svg(enlace),
+        **contexto, "certificado": certificado,
+        "documento": plantilla.documento if plantilla else "",
+        "url_verificacion": enlace, "qr": qr_con_texto_alternativo(enlace),
     }
 
 
 def certificado_plantillas(certificado: Certificado) -> list[str]:
     """A procedure may have its own template (plantilla_certificado); the generic one otherwise."""
-    plantillas = ["pdf/certificado.html"]
-    if certificado.solicitud.tramite.plantilla_certificado:
-        plantillas.insert(0, f"pdf/certificados/{certificado.solicitud.tramite.plantilla_certificado}.html")
-    return plantillas
+    clave = certificado.solicitud.tramite.plantilla_certificado
+    return [plantillas.ruta(clave), plantillas.GENERICA] if clave else [plantillas.GENERICA]
+
+
+def certificado_muestra(*, tramite) -> bytes:
+    """A sample of the document a procedure issues, with sample answers to its
+    questions and a sample applicant, marked MUESTRA on every page and
+    unsigned: nothing is saved, and it verifies as nothing."""
+    oficina = tramite.oficina_resolucion
+    jefe = (
+        oficina.personal.filter(is_active=True, is_staff=True, groups__name=JEFE_DE_OFICINA)
+        .select_related("perfil").order_by("pk").first()
+    )
+    if jefe is not None:
+        nombre, cargo = firmante_de(actor=jefe, oficina=oficina.nombre)
+    else:
+        nombre, cargo = jefatura_de(oficina.nombre), settings.ENTIDAD_NOMBRE
+    ahora = timezone.localtime()
+    solicitud = Solicitud(
+        tramite=tramite, expediente=_("MUESTRA"), presentada_en=ahora, fecha_limite=ahora.date(),
+        respuestas={campo.nombre: plantillas.respuesta_muestra(campo) for campo in tramite.campos.all()},
+        solicitante={
+            "tipo_documento": "DNI", "numero_documento": "00000000",
+            "nombre_completo": _("Nombre Apellido Apellido (muestra)"),
+        },
+    )
+    certificado = Certificado(
+        solicitud=solicitud, codigo="MUESTRAMUESTRAAA", tipo=Certificado.Tipo.CERTIFICADO,
+        resolucion=_("Texto de la resolución que escribe quien aprueba (muestra)."),
+        firmante_nombre=nombre, firmante_cargo=cargo,
+    )
+    contexto = {**certificado_contexto(certificado), "muestra": True}
+    return documentos_pdf.pdf_renderizar(certificado_plantillas(certificado), contexto)
 
 
 def certificado_generar(certificado: Certificado) -> bytes:

@@ -30,6 +30,8 @@ from tramites import services
 from tramites.models import Certificado, EstadoDocumento, Solicitud, TipoEvento, Tramite
 
 from .conftest import SLUGS, cajas_de_texto, firma_validar, qr_leer, sin_espacios, texto_pdf
+from .test_plantillas import CASOS
+from .test_plantillas import corrido as corrido_de
 
 MM = 72 / 25.4
 
@@ -67,8 +69,9 @@ def texto_sin_pies(pdf: bytes, expediente: str) -> str:
 def test_un_certificado_real_por_cada_tramite_del_catalogo(
     slug, catalogo, ciudadano, al_confirmar, avisos_weasyprint
 ):
+    respuestas, titulo, hechos = CASOS[slug]
     with al_confirmar():
-        solicitud = presentar(ciudadano, slug)
+        solicitud = presentar(ciudadano, slug, **respuestas)
     with al_confirmar():
         solicitud = aprobar(solicitud, nota="Se verificó la información declarada.")
     tramite = Tramite.objects.select_related("oficina_resolucion").get(slug=slug)
@@ -82,13 +85,18 @@ def test_un_certificado_real_por_cada_tramite_del_catalogo(
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
 
     texto = texto_pdf(pdf)
-    corrido = " ".join(texto.split())
+    corrido = corrido_de(pdf)
     assert NOMBRE_COMPLETO in corrido
     assert "DNI 45871236" in corrido
     assert solicitud.expediente in texto
     assert certificado.codigo_legible in texto
     assert tramite.oficina_resolucion.nombre in corrido
-    assert "APROBADA" in texto
+    # The procedure's own document: its name as the title and the fact it certifies.
+    assert titulo in corrido
+    for hecho in hechos:
+        assert hecho in corrido
+    if not tramite.es_automatica:
+        assert "Se verificó la información declarada." in corrido
     url = url_de(certificado)
     assert url == f"http://testserver/verificar/{certificado.codigo}/"
     assert url in sin_espacios(texto)
@@ -112,7 +120,7 @@ def test_un_certificado_real_por_cada_tramite_del_catalogo(
 @pytest.mark.django_db
 def test_el_qr_es_el_svg_de_la_url_de_verificacion(catalogo, ciudadano, al_confirmar, monkeypatch):
     """The QR drawn in the PDF is segno's SVG of the verification URL, inline
-    in the HTML (no image is fetched)."""
+    in the HTML (no image is fetched), with its alternative text as the SVG's title."""
     with al_confirmar():
         solicitud = presentar(ciudadano, DOMICILIO)
     solicitud = aprobar(solicitud)  # pending: the task did not run
@@ -130,7 +138,9 @@ def test_el_qr_es_el_svg_de_la_url_de_verificacion(catalogo, ciudadano, al_confi
     services.certificado_emitir(certificado_id=certificado.pk)
     url = url_de(certificado)
     esperado = segno.make(url, error="m").svg_inline(scale=3, border=2, dark="#000")
-    assert esperado in html["pdf/certificado.html"]
+    inicio, resto = esperado.split(">", 1)
+    titulo = f"<title>Código QR con la dirección de verificación: {url}</title>"
+    assert f"{inicio}>{titulo}{resto}" in html["pdf/certificado.html"]
     assert "<img" not in html["pdf/certificado.html"]
 
 

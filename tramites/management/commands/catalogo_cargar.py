@@ -149,7 +149,7 @@ TRAMITES = [
         "plazo_dias": 10,
         "calificacion": "negativo",
         "oficina_resolucion": "SG",
-        "plantilla_certificado": "",
+        "plantilla_certificado": "acceso_informacion",
         "campos": [
             ("informacion", "¿Qué información necesitas?", "texto_largo", True, "Descríbela con el mayor detalle posible: documento, fechas, oficina.", "", ""),
             ("forma_entrega", "¿Cómo quieres recibirla?", "opcion", True, "", "Por correo electrónico (gratuito)\nCopia simple en papel\nEn CD", ""),
