@@ -45,9 +45,9 @@ def fecha_iso(valor):
 
 
 # A link written in a notice: the portal's own absolute address or a path on
-# it. Not preceded by a letter, digit or slash ("12/03/2026" is a date), and a
-# path never starts with "//" (another host).
-_ENLACE = re.compile(r"(?<![\w/])(?:https?://[^\s<>\"'`]+|/[\w\-][^\s<>\"'`]*)")
+# it, standing as a word of its own (after a space, "(" or the start: "12/03"
+# and "</b>" are not links); a path never starts with "//" (another host).
+_ENLACE = re.compile(r"(?<![^\s(])(?:https?://[^\s<>\"'`]+|/[\w\-][^\s<>\"'`]*)")
 _PUNTUACION_FINAL = ".,;:!?)»"
 
 
