@@ -97,7 +97,7 @@ def test_buscar_presentar_y_ver_el_expediente(
     expect(page.get_by_role("heading", level=1)).to_have_text("Obtener la constancia de domicilio")
     expect(page.locator("main")).to_contain_text("S/ 15.00")
     revisar_accesibilidad(page, "detalle del trámite")
-    page.get_by_role("button", name="Iniciar trámite").click()
+    page.get_by_role("button", name="Iniciar trámite").first.click()
 
     # Question 1: the address, prefilled from the profile.
     _en_paso(page, "direccion")
@@ -228,7 +228,7 @@ def test_buscar_presentar_y_ver_el_expediente(
     expect(fila.get_by_role("link", name="Continuar")).to_have_count(0)
     revisar_accesibilidad(page, "mis trámites")
 
-    fila.get_by_role("link", name=expediente).click()
+    fila.get_by_role("link", name=expediente, exact=True).click()
     expect(page).to_have_url(f"{servidor}/mis-tramites/{expediente}/")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Expediente {expediente}")
     expect(principal).to_contain_text("Presentada")
@@ -261,7 +261,7 @@ def test_cerrar_y_retomar_el_borrador(
     page = contexto.new_page()
     iniciar_sesion(page, ciudadano_con_perfil.email)
     page.goto(f"{servidor}/tramites/{DOMICILIO}/")
-    page.get_by_role("button", name="Iniciar trámite").click()
+    page.get_by_role("button", name="Iniciar trámite").first.click()
     _en_paso(page, "direccion")
     page.get_by_label(PREGUNTA["direccion"]).fill("Calle Berlín 120")
     _continuar(page)
@@ -276,7 +276,7 @@ def test_cerrar_y_retomar_el_borrador(
     page.get_by_role("navigation", name="Menú principal").get_by_role("link", name="Mis trámites").click()
     fila = page.get_by_role("row", name=re.compile("Obtener la constancia de domicilio"))
     expect(fila).to_contain_text("Borrador")
-    fila.get_by_role("link", name="Continuar").click()
+    fila.get_by_role("link", name=re.compile("^Completa y envía tu solicitud")).click()
 
     # It resumes at the first unanswered question...
     _en_paso(page, "tiempo_residencia")
@@ -304,7 +304,7 @@ def test_pasos_sin_desplazamiento_horizontal_a_320px(
     _sin_desplazamiento_horizontal(page, "catálogo")
     page.goto(f"{servidor}/tramites/{DOMICILIO}/")
     _sin_desplazamiento_horizontal(page, "detalle")
-    page.get_by_role("button", name="Iniciar trámite").click()
+    page.get_by_role("button", name="Iniciar trámite").first.click()
 
     _en_paso(page, "direccion")
     _sin_desplazamiento_horizontal(page, "dirección")
@@ -370,10 +370,10 @@ def test_subsanar_una_observacion(
     page.goto(f"{servidor}/mis-tramites/")
     fila = page.get_by_role("row", name=re.compile(expediente))
     expect(fila).to_contain_text("Observada")
-    expect(fila.get_by_role("link", name="Subsanar")).to_be_visible()
+    expect(fila.get_by_role("link", name=re.compile("^Subsana antes del"))).to_be_visible()
     revisar_accesibilidad(page, "mis trámites con una observación")
 
-    fila.get_by_role("link", name=expediente).click()
+    fila.get_by_role("link", name=expediente, exact=True).click()
     expect(page).to_have_url(f"{servidor}/mis-tramites/{expediente}/")
     aviso = page.locator(".aviso", has=page.get_by_role("heading", name="Tu solicitud tiene una observación"))
     expect(aviso).to_contain_text(mensaje)
