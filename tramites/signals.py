@@ -7,7 +7,7 @@ from django.dispatch import receiver
 
 from ciudadanos.signals import notificacion_leida
 
-from .cache import catalogo_invalidar
+from .cache import catalogo_invalidar, ciudadano_invalidar
 from .models import AdjuntoRequerido, CampoTramite, Oficina, Tramite
 
 
@@ -22,6 +22,20 @@ from .models import AdjuntoRequerido, CampoTramite, Oficina, Tramite
 @receiver(m2m_changed, sender=Oficina.personal.through)
 def _catalogo_cambio(**kwargs):
     catalogo_invalidar()
+
+
+def _valoracion_guardada(instance, **kwargs):
+    """A rating is shown on the citizen's pages ("Califica la atención" goes
+    away): they render again. The app that records ratings depends on this
+    one, so its model is named by label, never imported."""
+    from .models import Solicitud
+
+    for ciudadano_id in Solicitud.objects.filter(pk=instance.solicitud_id).values_list("ciudadano_id", flat=True):
+        ciudadano_invalidar(ciudadano_id)
+
+
+post_save.connect(_valoracion_guardada, sender="transparencia.Valoracion", weak=False,
+                  dispatch_uid="tramites_valoracion_guardada")
 
 
 @receiver(notificacion_leida)
