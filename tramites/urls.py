@@ -23,6 +23,7 @@ urlpatterns = [
     path("mis-tramites/<expediente:expediente>/subsanar/", seguimiento.subsanar, name="subsanar"),
     path("mis-tramites/<expediente:expediente>/desistir/", seguimiento.desistir, name="desistir"),
     path("documentos/<uuid:uuid>/", seguimiento.adjunto_descargar, name="adjunto"),
+    path("documentos/<uuid:uuid>/ver/", seguimiento.adjunto_ver, name="adjunto_ver"),
     # Before the generic document address, which would take "resolucion" as a kind it does not know.
     path("mis-tramites/<expediente:expediente>/resolucion.pdf", resoluciones.resolucion_descargar,
          name="resolucion"),

@@ -179,6 +179,8 @@ def rellenos(patron: Patron, mundo: Mundo) -> list[Relleno]:
         "transparencia:valorar": por_expediente,
         "tramites:adjunto": [Relleno({"uuid": o["adjunto"].pk}, o["adjunto"]),
                              Relleno({"uuid": o["adjunto_borrador"].pk}, o["adjunto_borrador"])],
+        "tramites:adjunto_ver": [Relleno({"uuid": o["adjunto"].pk}, o["adjunto"]),
+                                 Relleno({"uuid": o["adjunto_borrador"].pk}, o["adjunto_borrador"])],
         "tramites:documento": [Relleno({"expediente": expediente, "tipo": "certificado"}, o["certificado"]),
                                Relleno({"expediente": expediente, "tipo": "cargo"}, o["cargo"])],
         "tramites:resolucion": [Relleno({"expediente": _expediente_de(o["resolucion"])}, o["resolucion"])],

@@ -237,6 +237,7 @@ ESPERADO = {
     "transparencia:valorar": get_y_post(DUENO, datos=lambda m, r: {"puntaje": "1", "comentario": "Ajeno"}),
     # Files: the owner, or the staff of the procedure's offices (never a draft's)
     "tramites:adjunto": solo_get(DUENO_U_OFICINA),
+    "tramites:adjunto_ver": solo_get(DUENO_U_OFICINA),
     "tramites:documento": solo_get(DUENO_U_OFICINA),
     "tramites:resolucion": solo_get(DUENO),
     # The back office

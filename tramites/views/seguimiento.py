@@ -1,6 +1,7 @@
 """Following a request: Mis trámites, the request's page, correcting an observation, withdrawing, downloading one's documents."""
 
 
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods
 
 from egov.errores import REINTENTAR_SEGUNDOS, es_caida
@@ -177,14 +179,28 @@ def desistir(request, expediente):
     return render(request, "tramites/desistir.html", {"solicitud": solicitud, "form": form})
 
 
-@login_required
-def adjunto_descargar(request, uuid):
+def _adjunto_respuesta(request, uuid, *, descargar: bool):
     adjunto = selectors.adjunto_accesible(usuario=request.user, uuid=uuid)
     respuesta = FileResponse(
         adjunto.archivo.open("rb"),
-        as_attachment=True,
+        as_attachment=descargar,
         filename=adjunto.nombre_original,
         content_type=adjunto.tipo_mime,
     )
     respuesta["Cache-Control"] = "private, no-store"
     return respuesta
+
+
+@login_required
+def adjunto_descargar(request, uuid):
+    return _adjunto_respuesta(request, uuid, descargar=True)
+
+
+@login_required
+@xframe_options_sameorigin
+@csp_replace({"frame-ancestors": ["'self'"]})
+def adjunto_ver(request, uuid):
+    """The same file, shown inside a page of the portal (the servant's preview
+    of a PDF next to the evidence); only the portal may frame it. Uploaded
+    PDFs carry no scripts (checked on upload) and images are re-encoded."""
+    return _adjunto_respuesta(request, uuid, descargar=False)
