@@ -263,6 +263,7 @@ def _observacion_pendiente(solicitud: Solicitud) -> Observacion | None:
 def siguientes_pasos(*, solicitud: Solicitud) -> list[SiguientePaso]:
     """What the citizen should do now, first what matters most; a single
     step without `accion` when there is nothing to do."""
+    from .certificados.plantillas import nombre_del_documento
     from .plazos import DIAS_PARA_RECURSO
 
     estado = solicitud.estado
@@ -283,7 +284,7 @@ def siguientes_pasos(*, solicitud: Solicitud) -> list[SiguientePaso]:
             pasos.append(SiguientePaso(_("Tu documento estará listo en unos minutos")))
         elif not certificado.revocado:
             pasos.append(SiguientePaso(
-                _("Descarga tu %(documento)s") % {"documento": certificado.get_tipo_display().lower()}, "documento"
+                _("Descarga tu %(documento)s") % {"documento": nombre_del_documento(certificado, solicitud.tramite)}, "documento"
             ))
     elif estado == Estado.DENEGADA:
         pasos.append(SiguientePaso(

@@ -8,39 +8,23 @@ Space, Enter), and the inbox fits 1280 px without horizontal scrolling."""
 
 import datetime
 import re
-import time
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
-from axe_playwright_python.sync_playwright import Axe
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import Group
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.factories import CLAVE, PerfilFactory, UsuarioFactory
-from tests.fixtures import esperar
+from tests.factories import PerfilFactory, UsuarioFactory
+from tests.navegador.conftest import SECRETO_TOTP, entrar_al_panel, sin_violaciones_axe
 from tramites.models import Estado, Oficina, Solicitud
 from tramites.roles import EVALUADOR, JEFE_DE_OFICINA
 
 pytestmark = pytest.mark.navegador
 
-SECRETO_TOTP = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 SGPV = "Subgerencia de Participación Vecinal"
 LISTA = "/admin/tramites/solicitud/"
 SUPERVISION = "/admin/tramites/solicitud/supervision/"
-
-_axe = Axe()
-
-
-def _revisar_accesibilidad_admin(page, descripcion):
-    """No violation of any impact."""
-    violaciones = _axe.run(page).response["violations"]
-    assert not violaciones, f"axe-core en {descripcion}:\n" + "\n".join(
-        f"{v['id']} ({v.get('impact')}): {v['help']} — "
-        + "; ".join(n["html"] for n in v["nodes"][:5])
-        for v in violaciones
-    )
-
 
 def _decidir(page, decision, **campos):
     """Chooses one decision on the request page, fills its fields and goes on."""
@@ -53,26 +37,6 @@ def _decidir(page, decision, **campos):
 
 def _sin_desplazamiento_horizontal(page):
     return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
-
-
-def _codigo_totp():
-    """The current code. TOTP codes live in 30-second windows: in the last 3
-    seconds of one, wait for the clock to enter the next window (at most 3
-    seconds) so the code is still valid when the server checks it."""
-    assert esperar(lambda: 30 - time.time() % 30 >= 3, segundos=4)
-    return format_hotp_value(hotp_value(SECRETO_TOTP, int(time.time()) // 30))
-
-
-def _entrar_al_admin(page, servidor, email):
-    page.goto(f"{servidor}/cuenta/login/?next=/admin/")
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(CLAVE)
-    page.locator("main form button[type=submit]").first.click()
-    # The password alone is not enough: allauth asks for the code.
-    expect(page).to_have_url(f"{servidor}/cuenta/2fa/authenticate/")
-    page.locator("input[name=code]").fill(_codigo_totp())
-    page.locator("main form button[type=submit]").first.click()
-    expect(page).to_have_url(f"{servidor}/admin/")
 
 
 def _fecha_limite_de_esta_semana(hoy):
@@ -109,7 +73,7 @@ def test_servidor_toma_observa_y_aprueba_y_el_ciudadano_lo_ve(
 
     # --- The servant logs in with the code and filters the list.
     admin = new_context(viewport={"width": 1280, "height": 800}).new_page()
-    _entrar_al_admin(admin, servidor, jefe.email)
+    entrar_al_panel(admin, servidor, jefe.email)
     admin.goto(f"{servidor}{LISTA}")
     resultados = admin.locator("#result_list")
     assert _sin_desplazamiento_horizontal(admin)
@@ -117,7 +81,7 @@ def test_servidor_toma_observa_y_aprueba_y_el_ciudadano_lo_ve(
     # By default: the open requests, both.
     expect(resultados.get_by_role("link", name=expediente)).to_be_visible()
     expect(resultados.get_by_role("link", name=otro_expediente)).to_be_visible()
-    _revisar_accesibilidad_admin(admin, "lista de solicitudes")
+    sin_violaciones_axe(admin, "lista de solicitudes")
 
     filtros = admin.locator("#changelist-filter")
     filtros.get_by_role("link", name="Vencen esta semana").click()
@@ -126,7 +90,7 @@ def test_servidor_toma_observa_y_aprueba_y_el_ciudadano_lo_ve(
     expect(resultados.get_by_role("link", name=otro_expediente)).to_have_count(0)
     expect(resultados.locator("tbody tr")).to_have_count(1)
     expect(resultados).to_contain_text("Rosa Huamán Ccori")
-    _revisar_accesibilidad_admin(admin, "lista filtrada: vencen esta semana")
+    sin_violaciones_axe(admin, "lista filtrada: vencen esta semana")
 
     # --- Take it, then observe it.
     resultados.get_by_role("link", name=expediente).click()
@@ -134,7 +98,7 @@ def test_servidor_toma_observa_y_aprueba_y_el_ciudadano_lo_ve(
     expect(admin).to_have_url(re.compile(rf"{LISTA}{urgente.pk}/change/\?_changelist_filters=plazo%3Dsemana$"))
     decision = admin.get_by_role("region", name="Decisión")
     expect(_estado_en_admin(admin)).to_have_text("Presentada")
-    _revisar_accesibilidad_admin(admin, "página de la solicitud")
+    sin_violaciones_axe(admin, "página de la solicitud")
     # Continuing without a choice says so, in the admin's error style.
     decision.get_by_role("button", name="Continuar").click()
     expect(admin.locator(".messagelist .error")).to_have_text("Elige una decisión.")
@@ -147,7 +111,7 @@ def test_servidor_toma_observa_y_aprueba_y_el_ciudadano_lo_ve(
     _decidir(admin, "Observar", **{"Qué debe subsanar el ciudadano": mensaje})
     expect(admin.locator(".messagelist")).to_contain_text(f"Observaste el expediente {expediente}")
     expect(_estado_en_admin(admin)).to_have_text("Observada")
-    _revisar_accesibilidad_admin(admin, "página de la solicitud observada")
+    sin_violaciones_axe(admin, "página de la solicitud observada")
 
     # --- The citizen corrects it, in their own browser.
     ciudadano = new_context().new_page()
@@ -164,7 +128,7 @@ def test_servidor_toma_observa_y_aprueba_y_el_ciudadano_lo_ve(
     # --- The servant sees the correction, marked in the list, and approves.
     admin.goto(f"{servidor}{LISTA}")
     expect(resultados.locator("tr", has_text=expediente)).to_contain_text("Subsanada el")
-    _revisar_accesibilidad_admin(admin, "lista con una subsanada")
+    sin_violaciones_axe(admin, "lista con una subsanada")
     resultados.get_by_role("link", name=expediente).click()
     expect(admin.locator(".expediente__subsanada")).to_contain_text("Subsanada el")
     expect(_estado_en_admin(admin)).to_have_text("En evaluación")
@@ -182,7 +146,7 @@ def test_servidor_toma_observa_y_aprueba_y_el_ciudadano_lo_ve(
     expect(admin.locator("#content-main")).to_contain_text("Solicitudes por estado")
     fila = admin.locator("#content-main tr", has_text="Aprobada")
     expect(fila.locator("td").nth(1)).to_have_text("1")
-    _revisar_accesibilidad_admin(admin, "supervisión")
+    sin_violaciones_axe(admin, "supervisión")
 
     # --- The citizen sees the approval and who opened the file (office and
     # role, never the servant's identity).
@@ -226,7 +190,7 @@ def test_decidir_solo_con_teclado_y_denegar_con_confirmacion(
     otra = presentar_constancia(PerfilFactory(nombres="Wilmer", apellido_paterno="Condori").usuario)
 
     admin = new_context(viewport={"width": 1280, "height": 800}).new_page()
-    _entrar_al_admin(admin, servidor, evaluador.email)
+    entrar_al_panel(admin, servidor, evaluador.email)
 
     # --- Keyboard only: take it, then observe it (the first choice of each
     # state is where Tab enters the group of choices).
@@ -261,10 +225,10 @@ def test_decidir_solo_con_teclado_y_denegar_con_confirmacion(
     expect(admin.get_by_role("heading", name=f"¿Denegar el expediente {otra.expediente}?")).to_be_visible()
     expect(admin.locator(".resolucion")).to_contain_text(motivo)
     assert Solicitud.objects.get(pk=otra.pk).estado == Estado.EN_EVALUACION
-    _revisar_accesibilidad_admin(admin, "confirmación de la denegatoria")
+    sin_violaciones_axe(admin, "confirmación de la denegatoria")
     _tab_hasta(admin, "#content-main form button[type=submit]")
     expect(admin.locator("button:focus")).to_have_text("Sí, denegar")
     admin.keyboard.press("Enter")
     expect(admin.locator(".messagelist")).to_contain_text(f"Denegaste el expediente {otra.expediente}.")
     expect(_estado_en_admin(admin)).to_have_text("Denegada")
-    _revisar_accesibilidad_admin(admin, "página de la solicitud denegada")
+    sin_violaciones_axe(admin, "página de la solicitud denegada")

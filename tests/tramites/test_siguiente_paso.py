@@ -36,7 +36,7 @@ def test_cada_fila_dice_que_hacer(catalogo, ciudadano, web, al_confirmar):
     assert f'href="/mis-tramites/{observada.expediente}/subsanar/">Subsana antes del' in fila(html, observada.expediente)
     decidida = fila(html, aprobada.expediente)
     documento = reverse("tramites:documento", args=[aprobada.expediente, "certificado"])
-    assert f'href="{documento}">Descarga tu certificado' in decidida
+    assert f'href="{documento}">Descarga tu certificado de numeración' in decidida
     assert f'href="/mis-tramites/{aprobada.expediente}/valorar/">Califica la atención' in decidida
     assert 'data-etiqueta="Fecha límite">—</td>' in decidida  # no deadline once decided
     assert 'data-etiqueta="Fecha límite">—</td>' not in fila(html, esperando.expediente)

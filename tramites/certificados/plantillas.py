@@ -35,6 +35,17 @@ POR_CLAVE = {plantilla.clave: plantilla for plantilla in PLANTILLAS}
 GENERICA = "pdf/certificado.html"
 
 
+def nombre_del_documento(certificado, tramite) -> str:
+    """What the citizen calls the document: the template's name for a
+    certificate issued with one ("constancia de domicilio"), else its kind."""
+    plantilla = POR_CLAVE.get(tramite.plantilla_certificado)
+    if certificado.tipo == certificado.Tipo.CERTIFICADO and plantilla is not None:
+        nombre = str(plantilla.documento)
+    else:
+        nombre = certificado.get_tipo_display()
+    return nombre[:1].lower() + nombre[1:]
+
+
 def ruta(clave: str) -> str:
     return f"pdf/certificados/{clave}.html"
 
