@@ -234,14 +234,19 @@ def presentar(ciudadano, slug, **respuestas) -> Solicitud:
     )
 
 
-def aprobar(solicitud, nota="", servidor=None) -> Solicitud:
+def aprobar(solicitud, nota="", servidor=None, **datos) -> Solicitud:
     """Approves a filed request as a head of the resolving office does (an
-    automatic-approval one is already approved when filed)."""
+    automatic-approval one is already approved when filed). The facts the
+    document needs from the servant (the assigned number of a certificado de
+    numeración) are `datos`, or "742" when not given."""
+    from tramites.certificados.plantillas import datos_del_servidor
+
     solicitud = Solicitud.objects.get(pk=solicitud.pk)
     if not solicitud.tramite.es_automatica:
         servidor = servidor or resolutor(solicitud)
+        datos = {**{dato.nombre: "742" for dato in datos_del_servidor(solicitud.tramite)}, **datos}
         services.solicitud_tomar(solicitud=solicitud, servidor=servidor)
-        services.solicitud_aprobar(solicitud=solicitud, servidor=servidor, nota=nota)
+        services.solicitud_aprobar(solicitud=solicitud, servidor=servidor, nota=nota, **datos)
     return Solicitud.objects.get(pk=solicitud.pk)
 
 

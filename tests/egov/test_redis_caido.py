@@ -138,6 +138,8 @@ def test_redis_se_cae_y_vuelve_sin_perder_ni_duplicar_nada(catalogo, redis_propi
     asuntos = [" ".join(str(m["Subject"]).split()) for m in correos]
     for notificacion in Notificacion.objects.filter(usuario=ciudadana):
         assert asuntos.count(notificacion.asunto) == 1, (notificacion.asunto, asuntos)
-    # Three filings, three taken into evaluation, three decisions, two
-    # certificates ready: each told once.
-    assert Notificacion.objects.filter(usuario=ciudadana).count() == 11
+    # Three filings, three taken into evaluation, three decisions: each told
+    # once. The two certificates are announced by their approvals' notices,
+    # still unread when they were issued (no separate "documento listo").
+    assert Notificacion.objects.filter(usuario=ciudadana).count() == 9
+    assert not any("documento está listo" in asunto for asunto in asuntos)

@@ -26,6 +26,18 @@ class DenegarForm(forms.Form):
 class AprobarForm(forms.Form):
     nota = _texto(_("Nota para el ciudadano (opcional)"), filas=2, requerido=False)
 
+    def __init__(self, *args, solicitud, **kwargs):
+        from ..certificados.plantillas import datos_del_servidor
+
+        super().__init__(*args, **kwargs)
+        # The facts the procedure's document states and the servant decides.
+        for dato in datos_del_servidor(solicitud.tramite):
+            self.fields[dato.nombre] = forms.CharField(
+                label=dato.etiqueta, help_text=dato.ayuda, max_length=60,
+                error_messages={"required": _("Escribe el dato «%(dato)s»: el documento lo certifica.")
+                                % {"dato": dato.etiqueta}},
+            )
+
 
 class RevocarForm(forms.Form):
     motivo = _texto(_("Motivo de la revocación"), requerido_msg=_("Escribe el motivo de la revocación."), filas=3)
@@ -53,6 +65,6 @@ def formulario_de(accion: AccionPersonal, *, solicitud, data=None):
     if not accion.formulario:
         return None
     clase = import_string(accion.formulario)
-    if clase is AsignarForm:
+    if clase in (AsignarForm, AprobarForm):
         return clase(data, solicitud=solicitud)
     return clase(data)

@@ -23,6 +23,10 @@ class Certificado(DocumentoEmitido):
     resolucion = models.TextField(_("texto de la resolución"), blank=True)
     firmante_nombre = models.CharField(_("firmado por"), max_length=200)
     firmante_cargo = models.CharField(_("cargo"), max_length=200)
+    datos = models.JSONField(
+        _("datos de la aprobación"), default=dict, blank=True,
+        help_text=_("Lo que el documento certifica y decidió quien aprobó (p. ej. el número asignado)."),
+    )
     revocado_en = models.DateTimeField(_("revocado el"), null=True, blank=True)
     revocado_por = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

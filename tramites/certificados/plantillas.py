@@ -5,7 +5,6 @@ generic certificate of approval (templates/pdf/certificado.html)."""
 
 import dataclasses
 import datetime
-import re
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,9 +13,21 @@ from ..declaraciones import TipoCampo
 
 
 @dataclasses.dataclass(frozen=True)
+class DatoDelServidor:
+    """A fact the document states that the servant decides on approval (it is
+    not in the citizen's answers): asked in the approval form, kept on the
+    certificate (Certificado.datos)."""
+
+    nombre: str
+    etiqueta: str
+    ayuda: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
 class Plantilla:
     clave: str
     documento: str  # the document's name, its title on the page
+    datos: tuple = ()  # DatoDelServidor, in the order the approval form asks them
 
 
 PLANTILLAS = (
@@ -26,13 +37,22 @@ PLANTILLAS = (
     Plantilla("acceso_informacion", _("Constancia de entrega de información pública")),
     Plantilla("constancia_posesion", _("Constancia de posesión")),
     Plantilla("matrimonio_civil", _("Constancia de programación de matrimonio civil")),
-    Plantilla("certificado_numeracion", _("Certificado de numeración")),
+    Plantilla("certificado_numeracion", _("Certificado de numeración"), datos=(
+        DatoDelServidor("numero_asignado", _("Número municipal asignado"),
+                        _("El que corresponde al predio según el catastro, por ejemplo 742 o 1203-A.")),
+    )),
     Plantilla("registro_organizacion", _("Constancia de inscripción en el registro de organizaciones sociales")),
 )
 
 POR_CLAVE = {plantilla.clave: plantilla for plantilla in PLANTILLAS}
 
 GENERICA = "pdf/certificado.html"
+
+
+def datos_del_servidor(tramite) -> tuple:
+    """What the approving servant must state for this procedure's document."""
+    plantilla = POR_CLAVE.get(tramite.plantilla_certificado)
+    return plantilla.datos if plantilla else ()
 
 
 def nombre_del_documento(certificado, tramite) -> str:
@@ -57,20 +77,6 @@ def opciones() -> list[tuple[str, str]]:
     ]
 
 
-# --- What the templates read besides the answers -------------------------------------------------------
-
-_NUMERO = re.compile(r"(?:N[°º.]\s*)?(\d{1,5}(?:\s*-\s*[A-Z]\b)?)", re.IGNORECASE)
-
-
-def numero_de_puerta(direccion: str) -> str:
-    """The street number a declared address carries ("Jr. Junín 456" -> "456",
-    "Av. Grau N° 1203-A, frente al parque" -> "1203-A"), or "" if it has none.
-    Only the part before the first comma counts: references follow it."""
-    calle = (direccion or "").split(",", 1)[0]
-    hallados = _NUMERO.findall(calle)
-    return re.sub(r"\s+", "", hallados[-1]).upper() if hallados else ""
-
-
 # --- Sample answers for the catalog's preview ----------------------------------------------------------
 
 # Plausible answers for the questions of the seeded catalog, by question name;
@@ -90,6 +96,7 @@ MUESTRAS = {
     "area_terreno": "160",
     "anios_posesion": "8",
     "puertas": "2",
+    "numero_asignado": "1180",
     "integrantes": "35",
     "informacion": "Actas de las sesiones de concejo de enero a marzo del año en curso.",
 }

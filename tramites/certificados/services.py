@@ -135,10 +135,10 @@ def certificado_contexto(certificado: Certificado) -> dict:
     enlace = url_verificacion(certificado)
     contexto = _contexto(certificado.solicitud)
     plantilla = plantillas.POR_CLAVE.get(certificado.solicitud.tramite.plantilla_certificado)
-    if plantilla and plantilla.clave == "certificado_numeracion":
-        contexto["numero_asignado"] = plantillas.numero_de_puerta(
-            certificado.solicitud.respuestas.get("direccion_predio", "")
-        )
+    # What the approving servant stated (e.g. the assigned number); absent
+    # in an approval by silencio positivo, where the template says so.
+    if plantilla:
+        contexto.update({dato.nombre: (certificado.datos or {}).get(dato.nombre, "") for dato in plantilla.datos})
     return {
         **contexto, "certificado": certificado,
         "documento": plantilla.documento if plantilla else "",
@@ -178,6 +178,7 @@ def certificado_muestra(*, tramite) -> bytes:
         solicitud=solicitud, codigo="MUESTRAMUESTRAAA", tipo=Certificado.Tipo.CERTIFICADO,
         resolucion=_("Texto de la resolución que escribe quien aprueba (muestra)."),
         firmante_nombre=nombre, firmante_cargo=cargo,
+        datos={dato.nombre: plantillas.MUESTRAS.get(dato.nombre, "—") for dato in plantillas.datos_del_servidor(tramite)},
     )
     contexto = {**certificado_contexto(certificado), "muestra": True}
     return documentos_pdf.pdf_renderizar(certificado_plantillas(certificado), contexto)

@@ -141,10 +141,23 @@ def solicitud_desistir(*, solicitud: Solicitud, ciudadano, motivo: str = "") -> 
     return solicitud
 
 
-def solicitud_aprobar(*, solicitud: Solicitud, servidor, nota: str = "") -> Solicitud:
+def solicitud_aprobar(*, solicitud: Solicitud, servidor, nota: str = "", **datos) -> Solicitud:
+    """Approves; `datos` are the facts the procedure's document needs from the
+    servant (certificados.plantillas: e.g. the assigned number), all required."""
+    from ..certificados.models import Certificado
+    from ..certificados.plantillas import datos_del_servidor
+
+    declarados = datos_del_servidor(solicitud.tramite)
+    valores = {dato.nombre: " ".join(str(datos.get(dato.nombre) or "").split())[:60] for dato in declarados}
+    for dato in declarados:
+        if not valores[dato.nombre]:
+            raise TransicionNoPermitida(_("Escribe el dato «%(dato)s»: el documento lo certifica.")
+                                        % {"dato": dato.etiqueta})
     with transaction.atomic():
         solicitud = bloquear(solicitud.pk)
         transicionar(solicitud, "aprobar", servidor, nota=nota)
+        if valores:
+            Certificado.objects.filter(solicitud=solicitud).update(datos=valores)
     return solicitud
 
 

@@ -22,12 +22,16 @@ from tests.fixtures import (
     ORGANIZACIONES,
     aprobar,
     certificado_de,
+    fresca,
     presentar,
+    resolutor,
     servidor_de,
 )
+from tramites import services
 from tramites.certificados import plantillas
 from tramites.certificados.services import firmante_de, jefatura_de
-from tramites.models import EstadoDocumento, Tramite
+from tramites.models import Estado, EstadoDocumento, Tramite
+from tramites.transiciones import TransicionNoPermitida
 
 from .conftest import SLUGS, texto_pdf
 
@@ -80,9 +84,9 @@ CASOS = {
          "Lugar de la ceremonia En el local municipal"],
     ),
     "certificado-de-numeracion": (
-        {"direccion_predio": "Jr. Los Pinos 742, frente al mercado", "uso": "Vivienda", "puertas": "2"},
+        {"direccion_predio": "Jr. Los Pinos s/n, frente al mercado", "uso": "Vivienda", "puertas": "2"},
         "CERTIFICADO DE NUMERACIÓN",
-        ["CERTIFICA que al predio ubicado en Jr. Los Pinos 742, frente al mercado, de uso «Vivienda», le "
+        ["CERTIFICA que al predio ubicado en Jr. Los Pinos s/n, frente al mercado, de uso «Vivienda», le "
          "corresponde la numeración municipal N.º 742", "Número municipal asignado 742",
          "Puertas a la vía pública 2"],
     ),
@@ -181,29 +185,35 @@ def test_las_dos_lineas_del_firmante(catalogo):
     assert jefatura_de("Registro Civil") == "Jefe(a) de Registro Civil"
 
 
-@pytest.mark.parametrize(
-    ("direccion", "numero"),
-    [
-        ("Jr. Junín 456", "456"),
-        ("Av. Grau N° 1203-A, frente al parque 2", "1203-A"),
-        ("Calle 8 de Octubre 310", "310"),
-        ("Mz. B, Lote 7", ""),
-        ("", ""),
-    ],
-)
-def test_el_numero_de_puerta_de_la_direccion_declarada(direccion, numero):
-    assert plantillas.numero_de_puerta(direccion) == numero
+@pytest.mark.django_db
+def test_el_numero_lo_asigna_quien_aprueba_y_sin_el_no_se_aprueba(catalogo, ciudadano, al_confirmar):
+    with al_confirmar():
+        solicitud = presentar(ciudadano, "certificado-de-numeracion", direccion_predio="Mz. B, Lote 7")
+    jefa = resolutor(solicitud)
+    services.solicitud_tomar(solicitud=solicitud, servidor=jefa)
+    with pytest.raises(TransicionNoPermitida, match="Número municipal asignado"):
+        services.solicitud_aprobar(solicitud=solicitud, servidor=jefa, numero_asignado="  ")
+    assert fresca(solicitud).estado == Estado.EN_EVALUACION
+    with al_confirmar():
+        services.solicitud_aprobar(solicitud=solicitud, servidor=jefa, numero_asignado="1203-A")
+    certificado = certificado_de(solicitud)
+    assert certificado.datos == {"numero_asignado": "1203-A"}
+    texto = corrido(leer(certificado))
+    assert "le corresponde la numeración municipal N.º 1203-A" in texto
+    assert "Número municipal asignado 1203-A" in texto
 
 
 @pytest.mark.django_db
-def test_sin_numero_en_la_direccion_remite_a_la_resolucion(catalogo, ciudadano, al_confirmar):
-    with al_confirmar():
-        solicitud = presentar(ciudadano, "certificado-de-numeracion", direccion_predio="Mz. B, Lote 7")
-    with al_confirmar():
-        solicitud = aprobar(solicitud, nota="Se asigna el N.º 315 a la puerta principal.")
-    texto = corrido(leer(certificado_de(solicitud)))
-    assert "le corresponde la numeración municipal que se indica en la resolución" in texto
-    assert "Se asigna el N.º 315 a la puerta principal." in texto
+def test_el_formulario_de_aprobacion_pide_el_numero_solo_donde_el_documento_lo_certifica(catalogo, ciudadano):
+    from tramites.acciones import ACCIONES
+    from tramites.admin.formularios import formulario_de
+
+    numeracion = presentar(ciudadano, "certificado-de-numeracion")
+    domicilio = presentar(ciudadano, DOMICILIO)
+    form = formulario_de(ACCIONES["aprobar"], solicitud=numeracion, data={"nota": ""})
+    assert not form.is_valid()
+    assert form.errors["numero_asignado"] == ["Escribe el dato «Número municipal asignado»: el documento lo certifica."]
+    assert "numero_asignado" not in formulario_de(ACCIONES["aprobar"], solicitud=domicilio, data={}).fields
 
 
 # --- PDF/UA: the QR's alternative text and table headers with a scope ----------------------------------
