@@ -367,20 +367,14 @@ if HTTPS:
     CSRF_COOKIE_SECURE = True
     SECURE_REDIRECT_EXEMPT = [r"^salud/$"]
 
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'"],
-        "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
-        "font-src": ["'self'"],
-        "connect-src": ["'self'"],
-        "form-action": ["'self'"],
-        "frame-ancestors": ["'none'"],
-        "base-uri": ["'none'"],
-        "object-src": ["'none'"],
-    }
-}
+# Only the portal's own files; nothing frames it (a filed PDF's preview, framed
+# by the back office, relaxes frame-ancestors to 'self' on that response alone).
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
+    **{directiva: ["'self'"] for directiva in
+       ("default-src", "script-src", "style-src", "font-src", "connect-src", "form-action")},
+    "img-src": ["'self'", "data:"],
+    **{directiva: ["'none'"] for directiva in ("frame-ancestors", "base-uri", "object-src")},
+}}
 
 # --- Logging: everything to stdout -------------------------------------------
 
@@ -397,10 +391,6 @@ LOGGING = {
     },
     "handlers": {"stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "simple"}},
     "root": {"handlers": ["stdout"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {
-        "django.server": {"level": "INFO"},
-        "django.db.backends": {"level": "WARNING"},
-        "weasyprint": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
-    },
+    "loggers": {"django.server": {"level": "INFO"}, **{nombre: {"level": "WARNING"} for nombre in
+                                                       ("django.db.backends", "weasyprint", "fontTools")}},
 }
