@@ -1,9 +1,11 @@
+from allauth.mfa.models import Authenticator
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from egov.admin_base import PanelAdminMixin, PanelModelAdmin, SoloLecturaAdmin
+from egov.admin_base import PanelAdminMixin, PanelModelAdmin, SoloLecturaAdmin, columna_si_no
 
 from . import bloqueos, services
 from .models import BloqueoAcceso, NivelIdentidad, Perfil, Usuario
@@ -20,7 +22,9 @@ class PerfilInline(admin.StackedInline):
 @admin.register(Usuario)
 class UsuarioAdmin(PanelAdminMixin, UserAdmin):
     ordering = ("email",)
-    list_display = ("email", "nombre", "is_staff", "is_active", "date_joined")
+    list_display = ("email", "nombre", "personal", "activo", "date_joined")
+    personal = columna_si_no("is_staff", _("personal de la entidad"))
+    activo = columna_si_no("is_active", _("activo"))
     list_filter = ("is_staff", "is_superuser", "is_active", "groups")
     search_fields = ("email", "perfil__numero_documento", "perfil__apellido_paterno")
     list_select_related = ("perfil",)
@@ -91,9 +95,7 @@ class BloqueoAccesoAdmin(SoloLecturaAdmin):
     def huella_corta(self, obj):
         return f"{obj.huella[:12]}…"
 
-    @admin.display(description=_("en espera"), boolean=True)
-    def en_espera(self, obj):
-        return obj.en_espera
+    en_espera = columna_si_no("en_espera", _("en espera"), ordenable=False)
 
     @admin.action(description=_("Desbloquear"), permissions=["desbloquear"])
     def desbloquear(self, request, queryset):
@@ -102,3 +104,51 @@ class BloqueoAccesoAdmin(SoloLecturaAdmin):
             "Se desbloqueó %(n)d correo.", "Se desbloquearon %(n)d correos.", levantados
         ) % {"n": levantados}
         self.message_user(request, mensaje, messages.SUCCESS)
+
+
+class _FechaFilter(admin.DateFieldListFilter):
+    """allauth's date fields have no Spanish name: the filter gets one."""
+
+    TITULOS = {"created_at": _("creado el"), "last_used_at": _("último uso")}
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        self.title = self.TITULOS.get(field_path, self.title)
+
+
+class SegundoFactorAdminForm(forms.ModelForm):
+    class Meta:
+        model = Authenticator
+        fields = ("user", "type", "created_at", "last_used_at")
+        labels = {"user": _("usuario"), "type": _("tipo"), "created_at": _("creado el"),
+                  "last_used_at": _("último uso")}
+
+
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class SegundoFactorAdmin(PanelAdminMixin, admin.ModelAdmin):
+    """allauth's second factors, in Spanish, and never their secret: the
+    TOTP key and the recovery codes (its `data`) are not shown."""
+
+    form = SegundoFactorAdminForm
+    raw_id_fields = ("user",)
+    list_display = ("usuario", "tipo", "creado_el", "ultimo_uso")
+    list_filter = ("type", ("created_at", _FechaFilter), ("last_used_at", _FechaFilter))
+
+    @admin.display(description=_("usuario"), ordering="user__email")
+    def usuario(self, obj):
+        return obj.user
+
+    @admin.display(description=_("tipo"), ordering="type")
+    def tipo(self, obj):
+        return obj.get_type_display()
+
+    @admin.display(description=_("creado el"), ordering="created_at")
+    def creado_el(self, obj):
+        return obj.created_at
+
+    @admin.display(description=_("último uso"), ordering="last_used_at")
+    def ultimo_uso(self, obj):
+        return obj.last_used_at

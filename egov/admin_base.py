@@ -194,3 +194,15 @@ class DocumentoAdmin(SoloLecturaAdmin):
             documento_reintentar(documento=documento)
             n += 1
         self.message_user(request, _("Enviados a generar de nuevo: %d.") % n, messages.SUCCESS)
+
+
+def columna_si_no(campo: str, titulo, *, ordenable: bool = True):
+    """A list column for a yes/no field (or property, not `ordenable`) that
+    reads "Sí" or "No": Django's own shows an icon whose alternative text is
+    "True" or "False", in English."""
+
+    @admin.display(description=titulo, ordering=campo if ordenable else None)
+    def columna(self, obj):
+        return _("Sí") if getattr(obj, campo) else _("No")
+
+    return columna

@@ -10,7 +10,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from egov.admin_base import PanelModelAdmin
+from egov.admin_base import PanelModelAdmin, columna_si_no
 
 from ..certificados import plantillas
 from ..certificados.services import certificado_muestra
@@ -19,7 +19,8 @@ from ..models import AdjuntoRequerido, CampoTramite, DiaNoLaborable, Oficina, Tr
 
 @admin.register(Oficina)
 class OficinaAdmin(PanelModelAdmin):
-    list_display = ("nombre", "sigla", "activa")
+    list_display = ("nombre", "sigla", "activa_si_no")
+    activa_si_no = columna_si_no("activa", gettext_lazy("activa"))
     search_fields = ("nombre", "sigla")
     filter_horizontal = ("personal",)
 
@@ -41,7 +42,8 @@ class AdjuntoRequeridoInline(admin.TabularInline):
 
 @admin.register(Tramite)
 class TramiteAdmin(PanelModelAdmin):
-    list_display = ("codigo", "nombre", "calificacion", "tasa", "plazo_dias", "activo")
+    list_display = ("codigo", "nombre", "calificacion", "tasa", "plazo_dias", "activo_si_no")
+    activo_si_no = columna_si_no("activo", gettext_lazy("activo"))
     list_filter = ("calificacion", "activo", "oficina_resolucion")
     search_fields = ("codigo", "nombre")
     list_select_related = ("oficina_resolucion",)
