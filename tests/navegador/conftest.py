@@ -244,3 +244,12 @@ def sin_violaciones_axe(page, descripcion):
         + "; ".join(n["html"] for n in v["nodes"][:5])
         for v in violaciones
     )
+
+
+def decidir(page, decision, **campos):
+    """Chooses one decision on the request page, fills its fields and goes on."""
+    formulario = page.get_by_role("region", name="Decisión")
+    formulario.get_by_role("radio", name=decision).check()
+    for etiqueta, valor in campos.items():
+        formulario.get_by_label(etiqueta).fill(valor)
+    formulario.get_by_role("button", name="Continuar").click()

@@ -16,7 +16,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.factories import PerfilFactory, UsuarioFactory
-from tests.navegador.conftest import SECRETO_TOTP, entrar_al_panel, sin_violaciones_axe
+from tests.navegador.conftest import SECRETO_TOTP, decidir, entrar_al_panel, sin_violaciones_axe
 from tramites.models import Estado, Oficina, Solicitud
 from tramites.roles import EVALUADOR, JEFE_DE_OFICINA
 
@@ -25,15 +25,6 @@ pytestmark = pytest.mark.navegador
 SGPV = "Subgerencia de Participación Vecinal"
 LISTA = "/admin/tramites/solicitud/"
 SUPERVISION = "/admin/tramites/solicitud/supervision/"
-
-def _decidir(page, decision, **campos):
-    """Chooses one decision on the request page, fills its fields and goes on."""
-    formulario = page.get_by_role("region", name="Decisión")
-    formulario.get_by_role("radio", name=decision).check()
-    for etiqueta, valor in campos.items():
-        formulario.get_by_label(etiqueta).fill(valor)
-    formulario.get_by_role("button", name="Continuar").click()
-
 
 def _sin_desplazamiento_horizontal(page):
     return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
@@ -102,13 +93,13 @@ def test_servidor_toma_observa_y_aprueba_y_el_ciudadano_lo_ve(
     # Continuing without a choice says so, in the admin's error style.
     decision.get_by_role("button", name="Continuar").click()
     expect(admin.locator(".messagelist .error")).to_have_text("Elige una decisión.")
-    _decidir(admin, "Tomar (asignármela)")
+    decidir(admin, "Tomar (asignármela)")
     expect(admin.locator(".messagelist")).to_contain_text(f"Tomaste el expediente {expediente}.")
     expect(_estado_en_admin(admin)).to_have_text("En evaluación")
     expect(decision.get_by_role("radio", name="Tomar (asignármela)")).to_have_count(0)
 
     mensaje = "El recibo adjunto no corresponde a la dirección declarada: sube el de Jr. Junín 456."
-    _decidir(admin, "Observar", **{"Qué debe subsanar el ciudadano": mensaje})
+    decidir(admin, "Observar", **{"Qué debe subsanar el ciudadano": mensaje})
     expect(admin.locator(".messagelist")).to_contain_text(f"Observaste el expediente {expediente}")
     expect(_estado_en_admin(admin)).to_have_text("Observada")
     sin_violaciones_axe(admin, "página de la solicitud observada")
@@ -134,7 +125,7 @@ def test_servidor_toma_observa_y_aprueba_y_el_ciudadano_lo_ve(
     expect(_estado_en_admin(admin)).to_have_text("En evaluación")
     expect(admin.locator(".expediente")).to_contain_text("recibo-jr-junin.pdf")
     expect(admin.locator(".expediente")).to_contain_text("(reemplazado)")
-    _decidir(admin, "Aprobar", **{"Nota para el ciudadano (opcional)": "Verificado en campo."})
+    decidir(admin, "Aprobar", **{"Nota para el ciudadano (opcional)": "Verificado en campo."})
     expect(admin.locator(".messagelist")).to_contain_text(f"Aprobaste el expediente {expediente}.")
     expect(_estado_en_admin(admin)).to_have_text("Aprobada")
     assert Solicitud.objects.get(pk=urgente.pk).estado == Estado.APROBADA
@@ -216,12 +207,12 @@ def test_decidir_solo_con_teclado_y_denegar_con_confirmacion(
     # --- Denying: a reason is required (a server message, not the browser's
     # tooltip), then a second page shows the resolution to confirm.
     admin.goto(f"{servidor}{LISTA}{otra.pk}/change/")
-    _decidir(admin, "Tomar (asignármela)")
-    _decidir(admin, "Denegar")
+    decidir(admin, "Tomar (asignármela)")
+    decidir(admin, "Denegar")
     expect(admin.locator(".messagelist .error")).to_have_text("Escribe el motivo de la denegatoria.")
     assert Solicitud.objects.get(pk=otra.pk).estado == Estado.EN_EVALUACION
     motivo = "El domicilio declarado no está en el distrito."
-    _decidir(admin, "Denegar", **{"Motivo de la denegatoria": motivo})
+    decidir(admin, "Denegar", **{"Motivo de la denegatoria": motivo})
     expect(admin.get_by_role("heading", name=f"¿Denegar el expediente {otra.expediente}?")).to_be_visible()
     expect(admin.locator(".resolucion")).to_contain_text(motivo)
     assert Solicitud.objects.get(pk=otra.pk).estado == Estado.EN_EVALUACION

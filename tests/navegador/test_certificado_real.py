@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from tests.factories import PerfilFactory, UsuarioFactory
 from tests.fixtures import esperar
-from tests.navegador.test_backoffice import SECRETO_TOTP, _decidir, _entrar_al_admin
+from tests.navegador.conftest import SECRETO_TOTP, decidir, entrar_al_panel
 from tests.tramites.certificados.conftest import texto_pdf
 from tramites.models import Certificado, EstadoDocumento, Oficina
 from tramites.roles import JEFE_DE_OFICINA
@@ -36,12 +36,12 @@ def test_del_expediente_a_la_constancia_que_dice_lo_que_certifica(
 
     # --- The head of the office takes it and approves it in the panel.
     admin = new_context(viewport={"width": 1280, "height": 800}).new_page()
-    _entrar_al_admin(admin, servidor, jefe.email)
+    entrar_al_panel(admin, servidor, jefe.email)
     admin.goto(f"{servidor}/admin/tramites/solicitud/")
     admin.locator("#result_list").get_by_role("link", name=expediente).click()
-    _decidir(admin, "Tomar (asignármela)")
+    decidir(admin, "Tomar (asignármela)")
     expect(admin.get_by_role("region", name="Decisión").get_by_role("radio", name="Aprobar")).to_be_visible()
-    _decidir(admin, "Aprobar", **{"Nota para el ciudadano (opcional)": "Domicilio verificado en campo."})
+    decidir(admin, "Aprobar", **{"Nota para el ciudadano (opcional)": "Domicilio verificado en campo."})
     expect(admin.locator(".messagelist")).to_contain_text(f"Aprobaste el expediente {expediente}.")
 
     assert esperar(lambda: Certificado.objects.filter(
