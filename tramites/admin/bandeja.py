@@ -8,7 +8,7 @@ import csv
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, F, IntegerField, OuterRef, Prefetch, Subquery, Value, When
+from django.db.models import F, OuterRef, Prefetch, Subquery
 from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -27,10 +27,12 @@ from ..declaraciones import respuesta_mostrar
 from ..models import (
     AccesoExpediente,
     Adjunto,
-    Estado,
     Evento,
     Observacion,
     Solicitud,
+)
+from ..models.solicitudes import (
+    plazo_corre,
 )
 from ..plazos import DIAS_PARA_RECURSO, Calendario
 from ..services import DIAS_PARA_SUBSANAR
@@ -84,9 +86,7 @@ class SolicitudAdmin(SoloLecturaAdmin):
         # Most urgent first: those whose clock runs (filed, in evaluation) by
         # the nearest due date, then the rest (observed: the citizen's turn;
         # decided), requests without a due date last.
-        corre = Case(When(estado__in=(Estado.PRESENTADA, Estado.EN_EVALUACION), then=Value(0)),
-                     default=Value(1), output_field=IntegerField())
-        return (corre.asc(), F("fecha_limite").asc(nulls_last=True), "id")
+        return (plazo_corre().asc(), F("fecha_limite").asc(nulls_last=True), "id")
 
     def changelist_view(self, request, extra_context=None):
         contexto = {"documentos_con_fallas": avisos_documentos(request.user), **(extra_context or {})}

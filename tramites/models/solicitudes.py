@@ -26,6 +26,16 @@ class Estado(models.TextChoices):
 ESTADOS_ABIERTOS = (Estado.PRESENTADA, Estado.EN_EVALUACION, Estado.OBSERVADA)
 
 
+def plazo_corre():
+    """0 for a request whose clock runs (filed, in evaluation), 1 otherwise:
+    the inbox's first sort key. One definition, used by the ordering and by
+    the index that serves it (an expression index must match it exactly)."""
+    return models.Case(
+        models.When(estado__in=(Estado.PRESENTADA, Estado.EN_EVALUACION), then=models.Value(0)),
+        default=models.Value(1), output_field=models.IntegerField(),
+    )
+
+
 class CanalPago(models.TextChoices):
     BANCO_NACION = "bn", _("Banco de la Nación (agencia o agente)")
     PAGALO = "pagalo", _("Págalo.pe")
@@ -112,6 +122,9 @@ class Solicitud(models.Model):
             models.Index(fields=["ciudadano", "-creado_en"], name="solicitud_ciudadano"),
             models.Index(fields=["estado", "fecha_limite"], name="solicitud_estado_limite"),
             models.Index(fields=["fecha_limite", "id"], name="solicitud_urgencia"),
+            # The inbox's order (running clocks first, then by due date), read
+            # in order instead of sorting an office's whole history.
+            models.Index(plazo_corre(), models.F("fecha_limite"), models.F("id"), name="solicitud_bandeja"),
             models.Index(fields=["asignado_a", "estado"], name="solicitud_asignado"),
             models.Index(fields=["tramite", "estado"], name="solicitud_tramite_estado"),
         ]
