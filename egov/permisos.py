@@ -16,14 +16,16 @@ ACCIONES = {
 
 
 def permisos_en_castellano(sender=None, using="default", apps=registro, **kwargs) -> int:
-    """Renames the default permissions of every model; returns how many changed."""
+    """Renames the default permissions of the migrated app's models (post_migrate
+    runs once per app, after auth created that app's permissions), or of every
+    model when called without `sender`; returns how many changed."""
     try:
         Permission = apps.get_model("auth", "Permission")
     except LookupError:
         return 0
     cambiados = 0
     with override("es"):
-        for modelo in registro.get_models():
+        for modelo in sender.get_models() if sender is not None else registro.get_models():
             nombre_modelo = str(modelo._meta.verbose_name)
             for accion, plantilla in ACCIONES.items():
                 nombre = (_(plantilla) % {"modelo": nombre_modelo})[:255]

@@ -1,13 +1,20 @@
 import datetime
+import time
 
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
 from ciudadanos.models import Perfil, TipoDocumento, Usuario
 
 CLAVE = "Una-clave-larga-2026"
 # The TOTP key of every servant the tests create (staff rights need a second factor).
 SECRETO_TOTP = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def codigo_totp(secreto: str = SECRETO_TOTP) -> str:
+    """The code an authenticator app shows now for that key."""
+    return format_hotp_value(hotp_value(secreto, int(time.time()) // 30))
 
 
 class UsuarioFactory(factory.django.DjangoModelFactory):

@@ -11,6 +11,8 @@ condition, never a fixed time.
 
 import contextlib
 import datetime
+import email
+import email.policy
 import functools
 import getpass
 import http.client
@@ -629,3 +631,15 @@ def redis_propio(tmp_path):
     yield servidor
     if servidor.proceso is not None:
         servidor.detener()
+
+
+def correos_enviados(carpetas) -> list[email.message.EmailMessage]:
+    """Every email the workers wrote (Django's file backend: one file per
+    connection, messages separated by a line of dashes)."""
+    mensajes = []
+    for carpeta in carpetas:
+        for archivo in sorted(Path(carpeta).glob("*.log")):
+            for parte in archivo.read_bytes().split(b"-" * 79):
+                if parte.strip():
+                    mensajes.append(email.message_from_bytes(parte.strip(), policy=email.policy.default))
+    return mensajes

@@ -28,10 +28,7 @@ def _valoracion_guardada(instance, **kwargs):
     """A rating is shown on the citizen's pages ("Califica la atención" goes
     away): they render again. The app that records ratings depends on this
     one, so its model is named by label, never imported."""
-    from .models import Solicitud
-
-    for ciudadano_id in Solicitud.objects.filter(pk=instance.solicitud_id).values_list("ciudadano_id", flat=True):
-        ciudadano_invalidar(ciudadano_id)
+    ciudadano_invalidar(instance.solicitud.ciudadano_id)
 
 
 post_save.connect(_valoracion_guardada, sender="transparencia.Valoracion", weak=False,

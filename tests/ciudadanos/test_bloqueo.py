@@ -8,11 +8,9 @@ import datetime
 import re
 import socket
 import threading
-import time
 
 import pytest
 import time_machine
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.db import connection
@@ -59,9 +57,6 @@ def lo_que_se_ve(respuesta, email):
     pagina = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", texto(respuesta))
     return respuesta.status_code, respuesta.get("Location"), pagina.replace(email, "<correo>")
 
-
-def codigo_totp():
-    return format_hotp_value(hotp_value(factories.SECRETO_TOTP, int(time.time()) // 30))
 
 
 @pytest.fixture
@@ -183,7 +178,7 @@ def test_con_segundo_factor_la_clave_correcta_pasa_al_codigo_aun_en_espera(clien
     assert usuario_en_sesion(client) is None
 
     # A wrong code does not log in.
-    codigo = codigo_totp()
+    codigo = factories.codigo_totp()
     equivocado = f"{(int(codigo) + 1) % 1_000_000:06d}"
     rechazado = client.post(TOTP_PASO, {"code": equivocado}, REMOTE_ADDR="203.0.113.10")
     assert rechazado.status_code == 200
@@ -212,7 +207,7 @@ def test_los_codigos_equivocados_hacen_esperar_a_la_cuenta_desde_cualquier_conex
     four wrong codes the account's code step waits, wherever they come from,
     and not even the right code gets in until the wait is over."""
     servidora = factories.UsuarioFactory(is_staff=True, segundo_factor=True)
-    codigo = codigo_totp()
+    codigo = factories.codigo_totp()
     equivocado = f"{(int(codigo) + 1) % 1_000_000:06d}"
     for n in range(5):
         intruso = Client()
@@ -232,7 +227,7 @@ def test_los_codigos_equivocados_hacen_esperar_a_la_cuenta_desde_cualquier_conex
     # The wait over, the owner gets in, and that clears the count.
     reloj.shift(datetime.timedelta(minutes=1, seconds=1))
     iniciar_sesion(client, servidora.email)
-    assert client.post(TOTP_PASO, {"code": codigo_totp()}, REMOTE_ADDR="203.0.113.10").status_code == 302
+    assert client.post(TOTP_PASO, {"code": factories.codigo_totp()}, REMOTE_ADDR="203.0.113.10").status_code == 302
     assert usuario_en_sesion(client) == servidora.pk
     assert not BloqueoAcceso.objects.exists()
 

@@ -7,18 +7,22 @@ sweeper has run, each is delivered exactly once."""
 import collections
 import datetime
 import re
-import time
 
 import pytest
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.conf import settings
 
 from egov.mensajes import mensajes_pendientes_reencolar
 from egov.models import EstadoMensaje, Mensaje
 from tests import factories
-from tests.egov.test_redis_caido import correos_enviados
 from tests.fixtures import INFORMACION, esperar, jefe_de, persona, presentar
-from tests.procesos import Gunicorn, Visitante, broker_en, clave_de_produccion, entorno_produccion
+from tests.procesos import (
+    Gunicorn,
+    Visitante,
+    broker_en,
+    clave_de_produccion,
+    correos_enviados,
+    entorno_produccion,
+)
 from tramites.models import Estado, Solicitud
 from transparencia.models import Reclamo
 
@@ -32,9 +36,6 @@ RECLAMO = {
 }
 
 
-def codigo_totp():
-    return format_hotp_value(hotp_value(factories.SECRETO_TOTP, int(time.time()) // 30))
-
 
 def test_con_el_broker_caido_no_se_pierde_ningun_correo(catalogo, redis_propio, worker, tmp_path):
     redis_propio.arrancar()
@@ -45,7 +46,7 @@ def test_con_el_broker_caido_no_se_pierde_ningun_correo(catalogo, redis_propio, 
         clave_de_produccion(jefa, factories.CLAVE)
         entorno = entorno_produccion(tmp_path / "portal", REDIS_URL=redis_propio.url, MEDIA_ROOT=settings.MEDIA_ROOT)
         with Gunicorn(tmp_path / "portal", entorno, trabajadores=2) as portal:
-            jefa_web = Visitante(portal).entrar(jefa.email, factories.CLAVE, codigo_totp=codigo_totp)
+            jefa_web = Visitante(portal).entrar(jefa.email, factories.CLAVE, codigo_totp=factories.codigo_totp)
             jefa_web.get(f"/admin/tramites/solicitud/{solicitud.pk}/change/")
             assert jefa_web.post(f"/admin/tramites/solicitud/{solicitud.pk}/accion/tomar/").status == 302
 

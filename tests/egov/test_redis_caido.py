@@ -8,13 +8,9 @@ nobody is logged out. When it comes back empty, the sweeper (what beat runs)
 delivers every certificate and every alert: none lost, none twice."""
 
 import datetime
-import email
-import email.policy
-import time
 from pathlib import Path
 
 import pytest
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.conf import settings
 
 from ciudadanos.models import Notificacion
@@ -23,26 +19,18 @@ from egov.mensajes import mensajes_pendientes_reencolar
 from egov.models import EstadoMensaje, Mensaje
 from tests import factories
 from tests.fixtures import INFORMACION, esperar, jefe_de, persona, presentar
-from tests.procesos import Gunicorn, Visitante, broker_en, clave_de_produccion, entorno_produccion
+from tests.procesos import (
+    Gunicorn,
+    Visitante,
+    broker_en,
+    clave_de_produccion,
+    correos_enviados,
+    entorno_produccion,
+)
 from tramites.models import CargoPresentacion, Certificado, Estado, EstadoDocumento, Solicitud
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
-
-def codigo_totp():
-    return format_hotp_value(hotp_value(factories.SECRETO_TOTP, int(time.time()) // 30))
-
-
-def correos_enviados(carpetas) -> list[email.message.EmailMessage]:
-    """Every email the workers wrote (Django's file backend: one file per
-    connection, messages separated by a line of dashes)."""
-    mensajes = []
-    for carpeta in carpetas:
-        for archivo in sorted(Path(carpeta).glob("*.log")):
-            for parte in archivo.read_bytes().split(b"-" * 79):
-                if parte.strip():
-                    mensajes.append(email.message_from_bytes(parte.strip(), policy=email.policy.default))
-    return mensajes
 
 
 def sin_sesion(respuesta) -> bool:
@@ -66,7 +54,7 @@ def test_redis_se_cae_y_vuelve_sin_perder_ni_duplicar_nada(catalogo, redis_propi
         )
         with Gunicorn(tmp_path / "portal", entorno, trabajadores=2) as portal:
             ciudadano_web = Visitante(portal).entrar(ciudadana.email, factories.CLAVE)
-            jefa_web = Visitante(portal).entrar(jefa.email, factories.CLAVE, codigo_totp=codigo_totp)
+            jefa_web = Visitante(portal).entrar(jefa.email, factories.CLAVE, codigo_totp=factories.codigo_totp)
             for solicitud in solicitudes:
                 assert jefa_web.get(f"/admin/tramites/solicitud/{solicitud.pk}/change/").status == 200
                 assert jefa_web.post(f"/admin/tramites/solicitud/{solicitud.pk}/accion/tomar/").status == 302

@@ -8,10 +8,10 @@ import os
 import time
 
 import pytest
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from tests import factories
 from tests.conftest import CHROMIUM
 from tests.factories import CLAVE, UsuarioFactory
 from tests.fixtures import DOMICILIO, esperar, pdf_simple, persona
@@ -212,7 +212,7 @@ def presentar_constancia(catalogo):
 
 # --- The back office: a servant's login with the second factor, axe with every impact --------------
 
-SECRETO_TOTP = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+SECRETO_TOTP = factories.SECRETO_TOTP
 
 
 def codigo_totp():
@@ -220,7 +220,7 @@ def codigo_totp():
     seconds of one, wait for the clock to enter the next window (at most 3
     seconds) so the code is still valid when the server checks it."""
     assert esperar(lambda: 30 - time.time() % 30 >= 3, segundos=4)
-    return format_hotp_value(hotp_value(SECRETO_TOTP, int(time.time()) // 30))
+    return factories.codigo_totp()
 
 
 def entrar_al_panel(page, servidor, email):
