@@ -77,9 +77,6 @@ def resolucion_emitir(solicitud: Solicitud, accion: str, actor, nota: str) -> No
     resolucion_preparar(solicitud=solicitud, actor=actor, motivo=nota)
 
 
-# --- The table ------------------------------------------------------------------------------------
-
-
 # --- Whether the citizen is told: one notice per moment -----------------------------------------
 
 
@@ -113,6 +110,8 @@ def _del_personal(accion: str, destino: str, evento: str, efectos=(), avisar=sie
     """A staff action's transition: its states come from the action table."""
     return Transicion(ACCIONES[accion].estados, destino, evento, "personal", efectos, avisar)
 
+
+# --- The table ------------------------------------------------------------------------------------
 
 TRANSICIONES = {
     "presentar": Transicion(
