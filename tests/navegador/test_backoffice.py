@@ -189,6 +189,7 @@ def test_decidir_solo_con_teclado_y_denegar_con_confirmacion(
     _tab_hasta(admin, "input[name=decision]")
     expect(admin.locator("input[name=decision]:focus")).to_have_attribute("value", "tomar")
     admin.keyboard.press("Space")
+    expect(admin.locator("#decision-tomar")).to_be_checked()
     _tab_hasta(admin, ".decision button[type=submit]")
     admin.keyboard.press("Enter")
     expect(admin.locator(".messagelist")).to_contain_text(f"Tomaste el expediente {solicitud.expediente}.")
@@ -196,6 +197,9 @@ def test_decidir_solo_con_teclado_y_denegar_con_confirmacion(
     _tab_hasta(admin, "input[name=decision]")
     expect(admin.locator("input[name=decision]:focus")).to_have_attribute("value", "observar")
     admin.keyboard.press("Space")
+    # The choice shows its fields (CSS :has); Tab moves on only once they are there.
+    expect(admin.locator("#decision-observar")).to_be_checked()
+    expect(admin.get_by_label("Qué debe subsanar el ciudadano")).to_be_visible()
     admin.keyboard.press("Tab")
     expect(admin.get_by_label("Qué debe subsanar el ciudadano")).to_be_focused()
     admin.keyboard.type("Falta el recibo del mes.")
