@@ -89,6 +89,19 @@ class NivelIdentidad(models.TextChoices):
     PROVEEDOR = "proveedor", _("Identidad verificada por un proveedor de identidad")
 
 
+class NivelIngreso(models.IntegerChoices):
+    """How strongly the citizen proved who they are when they logged in, from
+    weakest to strongest. A procedure declares the minimum it needs
+    (tramites.Tramite.nivel_ingreso_minimo); ID GOB.PE's levels come from the
+    `acr` claim (settings.IDGOBPE_ACR)."""
+
+    CLAVE = 1, _("Contraseña del portal")
+    CLAVE_Y_CODIGO = 2, _("Contraseña del portal y código de tu aplicación")
+    IDGOBPE_UN_FACTOR = 3, _("ID GOB.PE con un factor")
+    IDGOBPE_DOS_FACTORES = 4, _("ID GOB.PE con dos factores")
+    CERTIFICADO = 5, _("Certificado digital (DNIe o token)")
+
+
 class Perfil(models.Model):
     """Who the citizen is, as their identity document says, and where they live."""
 
@@ -127,6 +140,18 @@ class Perfil(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("verificada por"),
+    )
+    nivel_ingreso = models.PositiveSmallIntegerField(
+        _("nivel del último ingreso"), choices=NivelIngreso.choices, null=True, blank=True
+    )
+    nivel_ingreso_en = models.DateTimeField(_("último ingreso el"), null=True, blank=True)
+    datos_reniec_en = models.DateTimeField(
+        _("nombres verificados con RENIEC el"), null=True, blank=True,
+        help_text=_("Vacío: los nombres los escribió el ciudadano y nadie los ha verificado."),
+    )
+    discrepancia_reniec = models.TextField(
+        _("diferencias con RENIEC"), blank=True,
+        help_text=_("Lo que el ciudadano escribió y RENIEC registra distinto; lo revisa el personal."),
     )
     creado_en = models.DateTimeField(_("creado el"), auto_now_add=True)
     actualizado_en = models.DateTimeField(_("actualizado el"), auto_now=True)
@@ -215,3 +240,129 @@ class BloqueoAcceso(models.Model):
     @property
     def en_espera(self) -> bool:
         return self.espera_hasta is not None and self.espera_hasta > timezone.now()
+
+
+class ServicioPide(models.TextChoices):
+    RENIEC = "reniec", _("RENIEC: identidad por DNI")
+    SUNAT = "sunat", _("SUNAT: contribuyente por RUC")
+
+
+class ResultadoConsulta(models.TextChoices):
+    ENCONTRADO = "encontrado", _("Encontrado")
+    NO_ENCONTRADO = "no_encontrado", _("No encontrado")
+    RECHAZADA = "rechazada", _("Rechazada por PIDE (credenciales de la entidad)")
+    NO_DISPONIBLE = "no_disponible", _("Servicio no disponible")
+
+
+class OrigenConsulta(models.TextChoices):
+    CIUDADANO = "ciudadano", _("Tú")
+    SERVIDOR = "servidor", _("Personal de la entidad")
+    AUTOMATICO = "automatico", _("Paso automático del portal")
+
+
+class ConsultaPide(models.Model):
+    """One lookup of another entity's data through PIDE (D.Leg. 1246), as the
+    citizen it concerns reads it in "Uso de mis datos": when, which service,
+    what for and on whose initiative."""
+
+    servicio = models.CharField(_("servicio"), max_length=10, choices=ServicioPide.choices)
+    documento = models.CharField(_("documento consultado"), max_length=11)
+    titular = models.ForeignKey(
+        Usuario, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="consultas_pide", verbose_name=_("ciudadano al que concierne"),
+    )
+    origen = models.CharField(_("a iniciativa de"), max_length=10, choices=OrigenConsulta.choices)
+    solicitada_por = models.ForeignKey(
+        Usuario, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("solicitada por"),
+    )
+    motivo = models.CharField(_("para qué"), max_length=200)
+    referencia = models.CharField(
+        _("referencia"), max_length=60, blank=True, db_index=True,
+        help_text=_("Lo que la originó, p. ej. solicitud:123."),
+    )
+    resultado = models.CharField(_("resultado"), max_length=14, choices=ResultadoConsulta.choices)
+    en_cache = models.BooleanField(
+        _("respondida con una consulta reciente"), default=False,
+        help_text=_("El portal usó la respuesta de PIDE de hace unos minutos sin volver a preguntar."),
+    )
+    creada_en = models.DateTimeField(_("fecha"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("consulta a PIDE")
+        verbose_name_plural = _("consultas a PIDE")
+        ordering = ["-creada_en", "-id"]
+        indexes = [models.Index(fields=["titular", "-creada_en"], name="consulta_pide_titular")]
+
+    def __str__(self):
+        return f"{self.get_servicio_display()} {self.documento}"
+
+
+class Empresa(models.Model):
+    """A company (persona jurídica) a citizen files for, as SUNAT describes it."""
+
+    ruc = models.CharField(_("RUC"), max_length=11, unique=True)
+    razon_social = models.CharField(_("razón social"), max_length=200)
+    estado = models.CharField(_("estado del contribuyente"), max_length=40, blank=True)
+    condicion = models.CharField(_("condición de domicilio"), max_length=40, blank=True)
+    domicilio_fiscal = models.CharField(_("domicilio fiscal"), max_length=300, blank=True)
+    verificada_en = models.DateTimeField(
+        _("datos verificados con SUNAT el"), null=True, blank=True,
+        help_text=_("Vacío: SUNAT no respondió y los datos los escribió el representante."),
+    )
+    creada_en = models.DateTimeField(_("registrada el"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("empresa")
+        verbose_name_plural = _("empresas")
+        ordering = ["razon_social"]
+
+    def __str__(self):
+        return f"{self.razon_social} (RUC {self.ruc})"
+
+
+class EstadoRepresentacion(models.TextChoices):
+    PENDIENTE = "pendiente", _("Pendiente de confirmación")
+    CONFIRMADA = "confirmada", _("Confirmada")
+
+
+class Representacion(models.Model):
+    """A citizen acts for a company. The first to add a RUC is confirmed; any
+    other representative waits until a confirmed one accepts them, and until
+    then sees none of the company's requests."""
+
+    empresa = models.ForeignKey(
+        Empresa, on_delete=models.CASCADE, related_name="representaciones", verbose_name=_("empresa")
+    )
+    usuario = models.ForeignKey(
+        Usuario, on_delete=models.CASCADE, related_name="representaciones", verbose_name=_("representante")
+    )
+    estado = models.CharField(
+        _("estado"), max_length=10, choices=EstadoRepresentacion.choices,
+        default=EstadoRepresentacion.PENDIENTE,
+    )
+    invitada_por = models.ForeignKey(
+        Usuario, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("invitada por"),
+    )
+    confirmada_por = models.ForeignKey(
+        Usuario, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("confirmada por"),
+    )
+    creada_en = models.DateTimeField(_("creada el"), auto_now_add=True)
+    confirmada_en = models.DateTimeField(_("confirmada el"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("representación")
+        verbose_name_plural = _("representaciones")
+        ordering = ["empresa", "creada_en"]
+        constraints = [
+            models.UniqueConstraint(fields=["empresa", "usuario"], name="representacion_unica"),
+        ]
+
+    def __str__(self):
+        return f"{self.usuario} → {self.empresa}"
+
+    @property
+    def confirmada(self) -> bool:
+        return self.estado == EstadoRepresentacion.CONFIRMADA

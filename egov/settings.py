@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "csp",
     "egov",
     "ciudadanos",
@@ -238,6 +240,72 @@ ACCOUNT_FORMS = {nombre: f"ciudadanos.forms.{clase}" for nombre, clase in {
     "reauthenticate": "ConfirmarAccesoForm",
 }.items()}
 MFA_TOTP_ISSUER = env("ENTIDAD_NOMBRE", default="Municipalidad Distrital de Villa Esperanza")
+
+# --- National identity: ID GOB.PE (OpenID Connect) -------------------------
+# Shown as "Ingresar con ID GOB.PE" only when the three variables are set
+# (README, "ID GOB.PE"). The claims and `acr` values follow RENIEC's IDaaS
+# convention; an entity whose provider names them otherwise overrides them here.
+IDGOBPE_SERVER_URL = env("IDGOBPE_SERVER_URL", default="").rstrip("/")
+IDGOBPE_CLIENT_ID = env("IDGOBPE_CLIENT_ID", default="")
+IDGOBPE_CLIENT_SECRET = env("IDGOBPE_CLIENT_SECRET", default="")
+IDGOBPE_ACTIVO = bool(IDGOBPE_SERVER_URL and IDGOBPE_CLIENT_ID and IDGOBPE_CLIENT_SECRET)
+IDGOBPE_PROVIDER_ID = "idgobpe"
+IDGOBPE_SCOPES = ["openid", "profile", "email", "phone"]
+IDGOBPE_CLAIMS = {
+    "numero_documento": "doc",
+    "nombres": "first_name",
+    "apellido_paterno": "fathers_lastname",
+    "apellido_materno": "mothers_lastname",
+    "email": "email",
+    "email_verificado": "email_verified",
+    "telefono": "phone_number",
+    "nivel": "acr",
+}
+# acr value -> ciudadanos.models.NivelIngreso
+IDGOBPE_ACR = {"one_factor": 3, "two_factor": 4, "pki_dnie": 5, "pki_token": 5}
+SOCIALACCOUNT_ADAPTER = "ciudadanos.identidad.IdentidadAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # never link an account by email alone
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = True  # the ID token is the hint of RP-initiated logout
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "SCOPE": IDGOBPE_SCOPES,
+        "APPS": [
+            {
+                "provider_id": IDGOBPE_PROVIDER_ID,
+                "name": "ID GOB.PE",
+                "client_id": IDGOBPE_CLIENT_ID,
+                "secret": IDGOBPE_CLIENT_SECRET,
+                "settings": {
+                    "server_url": IDGOBPE_SERVER_URL,
+                    "token_auth_method": "client_secret_post",
+                    "fetch_userinfo": True,
+                    "oauth_pkce_enabled": True,
+                },
+            }
+        ]
+        if IDGOBPE_ACTIVO
+        else [],
+    }
+}
+
+# --- PIDE: other entities' data (D.Leg. 1246) -------------------------------
+# Empty PIDE_URL: no lookups; the citizen types the data and the request is
+# marked "datos sin verificar". `make run` points it at the local stand-in
+# (tools/pide_simulado); README, "PIDE", says how to point it at the real one.
+PIDE_URL = env("PIDE_URL", default="").rstrip("/")
+PIDE_USUARIO_DNI = env("PIDE_USUARIO_DNI", default="")
+PIDE_RUC_ENTIDAD = env("PIDE_RUC_ENTIDAD", default="")
+PIDE_CLAVE = env("PIDE_CLAVE", default="")
+PIDE_TIMEOUT = env.float("PIDE_TIMEOUT", default=2.0)
+PIDE_REINTENTOS = env.int("PIDE_REINTENTOS", default=1)
+# Consecutive failures that open the circuit, and for how long it stays open.
+PIDE_CORTE_FALLOS = env.int("PIDE_CORTE_FALLOS", default=5)
+PIDE_CORTE_SEGUNDOS = env.int("PIDE_CORTE_SEGUNDOS", default=60)
+PIDE_CACHE_SEGUNDOS = env.int("PIDE_CACHE_SEGUNDOS", default=600)
 
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True

@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ciudadanos.models import NivelIngreso
 from egov.texto import normalizar_busqueda
 
 from ..declaraciones import TipoCampo, declaracion_validar
@@ -86,6 +87,19 @@ class Tramite(models.Model):
     )
     plantilla_certificado = models.CharField(
         _("plantilla del documento que emite"), max_length=100, blank=True
+    )
+    nivel_ingreso_minimo = models.PositiveSmallIntegerField(
+        _("nivel de identidad que exige"),
+        choices=NivelIngreso.choices,
+        default=NivelIngreso.CLAVE,
+        help_text=_(
+            "Cómo debe haber ingresado el ciudadano para iniciar y presentar este trámite. "
+            "Con un nivel mayor al suyo, el portal le pide confirmar su identidad y lo devuelve al mismo paso."
+        ),
+    )
+    acepta_empresas = models.BooleanField(
+        _("se puede presentar a nombre de una empresa"), default=False,
+        help_text=_("El representante de una empresa con RUC activo puede presentarlo por ella."),
     )
     activo = models.BooleanField(_("activo"), default=True)
     busqueda = models.TextField(editable=False, default="")

@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ciudadanos.models import NivelIngreso
+
 from .catalogo import AdjuntoRequerido, Tramite
 
 
@@ -102,6 +104,23 @@ class Solicitud(models.Model):
         blank=True,
         related_name="solicitudes_asignadas",
         verbose_name=_("asignado a"),
+    )
+    empresa = models.ForeignKey(
+        "ciudadanos.Empresa",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="solicitudes",
+        verbose_name=_("a nombre de la empresa"),
+        help_text=_("Vacío: el ciudadano la presenta por sí mismo."),
+    )
+    nivel_ingreso = models.PositiveSmallIntegerField(
+        _("nivel de identidad al presentarla"), choices=NivelIngreso.choices, null=True, blank=True,
+        editable=False,
+    )
+    datos_sin_verificar = models.BooleanField(
+        _("datos sin verificar"), default=False,
+        help_text=_("PIDE no respondió al presentarla: los datos de identidad o de la empresa los escribió el ciudadano."),
     )
     creado_en = models.DateTimeField(_("creado el"), auto_now_add=True)
     actualizado_en = models.DateTimeField(_("actualizado el"), auto_now=True)
