@@ -443,6 +443,13 @@ CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
     "img-src": ["'self'", "data:"],
     **{directiva: ["'none'"] for directiva in ("frame-ancestors", "base-uri", "object-src")},
 }}
+if IDGOBPE_ACTIVO:
+    # Logging in and out with ID GOB.PE posts a form here that redirects to the
+    # provider; form-action governs those redirects too.
+    from urllib.parse import urlsplit as _urlsplit
+
+    _idgobpe = _urlsplit(IDGOBPE_SERVER_URL)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_idgobpe.scheme}://{_idgobpe.netloc}")
 
 # --- Logging: everything to stdout -------------------------------------------
 
