@@ -114,6 +114,37 @@ def catalogo(db, grupos):
             cursor.execute(sql)
 
 
+
+# --- The PIDE stand-in -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def pide_simulado_proceso(tmp_path_factory):
+    """The stand-in process, once per test run (tests/procesos.PideSimulado)."""
+    from tests.procesos import PideSimulado
+
+    proceso = PideSimulado(tmp_path_factory.mktemp("pide")).arrancar()
+    yield proceso
+    proceso.detener()
+
+
+@pytest.fixture(scope="session")
+def pide_simulado(pide_simulado_proceso) -> str:
+    """The URL of a running PIDE stand-in. Point the portal at it with
+    `usar_pide` (or set settings.PIDE_URL and the PideSimulado.CREDENCIALES)."""
+    return pide_simulado_proceso.url
+
+
+@pytest.fixture
+def usar_pide(settings, pide_simulado):
+    """settings pointed at the PIDE stand-in with its fixture's credentials."""
+    from tests.procesos import PideSimulado
+
+    settings.PIDE_URL = pide_simulado
+    for nombre, valor in PideSimulado.CREDENCIALES.items():
+        setattr(settings, nombre, valor)
+    return settings
+
 # --- People ------------------------------------------------------------------------------------
 
 

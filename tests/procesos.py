@@ -643,3 +643,54 @@ def correos_enviados(carpetas) -> list[email.message.EmailMessage]:
                 if parte.strip():
                     mensajes.append(email.message_from_bytes(parte.strip(), policy=email.policy.default))
     return mensajes
+
+
+class PideSimulado:
+    """The local PIDE stand-in (tools/pide_simulado/servidor.py) as a process
+    of its own on a free port of 127.0.0.1. Its fixture's credentials are
+    CREDENCIALES; `peticiones()` are the lines it logged, one per request it
+    received ("POST /RENIEC/Consultar 40000001 0000")."""
+
+    CREDENCIALES = {
+        "PIDE_USUARIO_DNI": "40000000",
+        "PIDE_RUC_ENTIDAD": "20131370998",
+        "PIDE_CLAVE": "clave-demo",
+    }
+
+    def __init__(self, carpeta: Path):
+        self.carpeta = Path(carpeta)
+        self.ruta_log = self.carpeta / "pide_simulado.log"
+        self.proceso = None
+        self.url = None
+
+    def log(self) -> str:
+        return self.ruta_log.read_text(errors="replace") if self.ruta_log.exists() else ""
+
+    def peticiones(self) -> list[str]:
+        return [linea for linea in self.log().splitlines() if linea.startswith(("GET ", "POST "))]
+
+    def arrancar(self, segundos=30):
+        self.carpeta.mkdir(parents=True, exist_ok=True)
+        with open(self.ruta_log, "w") as salida:
+            self.proceso = subprocess.Popen(
+                [sys.executable, "-u", str(RAIZ / "tools" / "pide_simulado" / "servidor.py"), "--port", "0"],
+                cwd=RAIZ, stdout=salida, stderr=subprocess.STDOUT,
+            )
+        escucha = esperar(
+            lambda: self.proceso.poll() is not None
+            or re.search(r"escuchando en (http://127\.0\.0\.1:\d+)", self.log()),
+            segundos,
+        )
+        if self.proceso.poll() is not None or not escucha:
+            raise RuntimeError("El PIDE simulado no arrancó:\n" + self.log()[-2000:])
+        self.url = escucha.group(1)
+        return self
+
+    def detener(self):
+        if self.proceso is not None and self.proceso.poll() is None:
+            self.proceso.terminate()
+            try:
+                self.proceso.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proceso.kill()
+                self.proceso.wait()
