@@ -114,8 +114,15 @@ class PerfilForm(forms.Form):
         "fecha_nacimiento",
     )
 
-    def __init__(self, *args, identidad_bloqueada=False, **kwargs):
+    CAMPOS_NOMBRES = ("nombres", "apellido_paterno", "apellido_materno")
+
+    def __init__(self, *args, identidad_bloqueada=False, nombres_verificados=False, reniec=False, **kwargs):
+        """`nombres_verificados`: the names match RENIEC and are shown read-only.
+        `reniec`: PIDE is configured, so with a DNI the names may be left blank
+        for RENIEC to fill in."""
         super().__init__(*args, **kwargs)
+        self.reniec = reniec and not identidad_bloqueada and not nombres_verificados
+        self.nombres_verificados = nombres_verificados and not identidad_bloqueada
         departamento = self._valor("departamento")
         provincia = self._valor("provincia")
         self.fields["departamento"].choices = _opciones(
@@ -143,6 +150,18 @@ class PerfilForm(forms.Form):
                     "Tu identidad ya fue verificada: para corregir este dato acércate a "
                     "la plataforma de atención."
                 )
+        elif self.nombres_verificados:
+            for nombre in self.CAMPOS_NOMBRES:
+                self.fields[nombre].disabled = True
+                self.fields[nombre].required = False
+                self.fields[nombre].help_text = _("Verificado con RENIEC.")
+        elif self.reniec:
+            for nombre in self.CAMPOS_NOMBRES:
+                self.fields[nombre].required = False
+            self.fields["nombres"].help_text = _(
+                "Si tu documento es un DNI, puedes dejar tus nombres y apellidos en blanco: los "
+                "tomamos de RENIEC. Si los escribes, los comparamos con los de RENIEC."
+            )
 
     def _valor(self, nombre):
         if self.is_bound:
@@ -150,10 +169,23 @@ class PerfilForm(forms.Form):
         return self.initial.get(nombre, "")
 
     def clean_nombres(self):
-        return validators.nombre_normalizar(self.cleaned_data["nombres"])
+        return self._nombre_limpiar("nombres")
 
     def clean_apellido_paterno(self):
-        return validators.nombre_normalizar(self.cleaned_data["apellido_paterno"])
+        return self._nombre_limpiar("apellido_paterno")
+
+    def _nombre_limpiar(self, campo):
+        valor = self.cleaned_data[campo]
+        if not (valor or "").strip() and self._nombre_requerido():
+            raise ValidationError(self.fields[campo].error_messages["required"], code="required")
+        return validators.nombre_normalizar(valor, requerido=False)
+
+    def _nombre_requerido(self) -> bool:
+        """Names are required unless RENIEC may fill them (a DNI, with PIDE) or
+        they are the verified ones shown read-only."""
+        if self.nombres_verificados or self.fields["nombres"].disabled:
+            return False
+        return not (self.reniec and self._valor("tipo_documento") == TipoDocumento.DNI)
 
     def clean_apellido_materno(self):
         return validators.nombre_normalizar(

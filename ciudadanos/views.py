@@ -23,11 +23,30 @@ def perfil(request):
     perfil = selectors.perfil_de_usuario(usuario=request.user)
     if perfil is None:
         return redirect("ciudadanos:perfil_editar")
+    from . import pide
+
     return render(
         request,
         "ciudadanos/perfil.html",
-        {"perfil": perfil, "lugar": ubigeo.ubicacion(perfil.ubigeo)},
+        {
+            "perfil": perfil,
+            "lugar": ubigeo.ubicacion(perfil.ubigeo),
+            "campos_discrepantes": selectors.campos_discrepantes(perfil),
+            "pide_configurado": pide.configurado(),
+        },
     )
+
+
+@login_required
+def uso_de_mis_datos(request):
+    """Every PIDE lookup about the citizen and every time staff opened one of
+    their requests, newest first."""
+    pagina = Paginator(selectors.uso_de_datos_filas(usuario=request.user), 25).get_page(
+        request.GET.get("pagina")
+    )
+    return render(request, "ciudadanos/uso_de_mis_datos.html", {
+        "pagina": pagina, "usos": selectors.uso_de_datos_describir(list(pagina.object_list)),
+    })
 
 
 def _inicial(perfil):
@@ -45,15 +64,52 @@ def _inicial(perfil):
     return inicial
 
 
+def _perfil_form(perfil, *args, **kwargs):
+    from . import pide
+
+    return PerfilForm(
+        *args,
+        initial=_inicial(perfil),
+        identidad_bloqueada=bool(perfil and perfil.identidad_verificada),
+        nombres_verificados=bool(perfil and perfil.datos_reniec_en),
+        reniec=pide.configurado(),
+        **kwargs,
+    )
+
+
+def _reniec_avisar(request, perfil, resultado):
+    """Tells the citizen what RENIEC said about the names they saved."""
+    R = services.ResultadoReniec
+    if resultado == R.VERIFICADO:
+        messages.success(request, _(
+            "Verificamos tus nombres con RENIEC: ya no tendrás que escribirlos en tus trámites."
+        ))
+    elif resultado == R.DISCREPANCIA:
+        messages.warning(request, _(
+            "Guardamos tus nombres tal como los escribiste, pero no coinciden con los que registra "
+            "RENIEC para tu DNI (%(campos)s). El personal de la entidad lo verá al revisar tus "
+            "solicitudes. Revisa cómo figuran en tu DNI y corrígelos aquí si hace falta."
+        ) % {"campos": ", ".join(selectors.campos_discrepantes(perfil))})
+    elif resultado == R.NO_ENCONTRADO:
+        messages.warning(request, _(
+            "RENIEC no encontró tu DNI: guardamos los datos que escribiste. Revisa el número; "
+            "mientras tanto tus solicitudes indicarán que tus datos no están verificados."
+        ))
+    elif resultado == R.NO_DISPONIBLE:
+        messages.info(request, _(
+            "RENIEC no respondió en este momento: guardamos los nombres que escribiste. Puedes "
+            "presentar tus trámites igual; indicarán que tus datos aún no están verificados."
+        ))
+
+
 @login_required
 def perfil_editar(request):
     perfil = selectors.perfil_de_usuario(usuario=request.user)
-    bloqueada = bool(perfil and perfil.identidad_verificada)
     if request.method != "POST":
-        form = PerfilForm(initial=_inicial(perfil), identidad_bloqueada=bloqueada)
+        form = _perfil_form(perfil)
         return render(request, "ciudadanos/perfil_editar.html", {"form": form, "perfil": perfil})
 
-    form = PerfilForm(request.POST, initial=_inicial(perfil), identidad_bloqueada=bloqueada)
+    form = _perfil_form(perfil, request.POST)
     if request.POST.get("accion") in ACCIONES_UBIGEO:
         # Only refreshing the lists: keep what was typed, show no errors yet, and
         # put the citizen back on the list that just changed.
@@ -67,9 +123,13 @@ def perfil_editar(request):
         )
     if form.is_valid():
         try:
-            services.perfil_guardar(usuario=request.user, datos=form.cleaned_data)
+            guardado, resultado = services.perfil_guardar_con_reniec(
+                usuario=request.user, datos=form.cleaned_data
+            )
         except services.DocumentoYaRegistrado as error:
             form.add_error("numero_documento", error)
+        except services.NombresRequeridos as error:
+            form.add_error(error.campo, error)
         else:
             messages.success(
                 request,
@@ -77,6 +137,7 @@ def perfil_editar(request):
                 if perfil
                 else _("Completaste tu perfil. Ya puedes hacer trámites en línea."),
             )
+            _reniec_avisar(request, guardado, resultado)
             return redirect("ciudadanos:perfil")
     return render(
         request, "ciudadanos/perfil_editar.html", {"form": form, "perfil": perfil}, status=400

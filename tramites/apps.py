@@ -21,3 +21,7 @@ class TramitesConfig(AppConfig):
 
         for tipo in (*TIPOS, TIPO_RESOLUCION):
             tipo_registrar(tipo)
+
+        from . import uso_datos
+
+        uso_datos.registrar()  # its part of the citizen's "Uso de mis datos"

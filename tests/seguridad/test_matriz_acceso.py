@@ -222,6 +222,7 @@ ESPERADO = {
     "ciudadanos:perfil": solo_get(SESION),
     "ciudadanos:perfil_editar": get_y_post(SESION),
     "ciudadanos:datos_descargar": solo_get(SESION),
+    "ciudadanos:uso_de_mis_datos": solo_get(SESION),
     "ciudadanos:casilla": solo_get(SESION),
     "ciudadanos:casilla_marcar_leidas": solo_post(SESION),
     "ciudadanos:notificacion": solo_get(DUENO),

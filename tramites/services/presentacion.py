@@ -41,6 +41,12 @@ def _solicitante(ciudadano) -> dict:
 def solicitud_presentar(*, solicitud: Solicitud, ciudadano, declaracion_jurada: bool) -> Solicitud:
     """Files a complete draft. Filing the same draft twice returns the
     request already filed."""
+    from ciudadanos import services as ciudadanos_services
+
+    if solicitud.estado == Estado.BORRADOR and solicitud.ciudadano_id == ciudadano.pk:
+        # An automatic step, before the lock: names RENIEC never confirmed are
+        # looked up once more. Filing goes on whatever PIDE answers.
+        ciudadanos_services.perfil_reniec_al_presentar(usuario=ciudadano, referencia=f"solicitud:{solicitud.pk}")
     with transaction.atomic():
         solicitud = bloquear(solicitud.pk)
         if solicitud.ciudadano_id != ciudadano.pk:
@@ -60,6 +66,8 @@ def solicitud_presentar(*, solicitud: Solicitud, ciudadano, declaracion_jurada: 
         solicitud.presentada_en = ahora
         solicitud.declaracion_jurada = True
         solicitud.solicitante = _solicitante(solicitud.ciudadano)
+        if ciudadanos_services.identidad_sin_verificar(getattr(solicitud.ciudadano, "perfil", None)):
+            solicitud.datos_sin_verificar = True  # names typed, not confirmed by RENIEC nor in person
         tramite = solicitud.tramite
         # An automatic approval has no evaluation term (nor promises one in the notice).
         solicitud.fecha_limite = (
