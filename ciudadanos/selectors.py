@@ -99,7 +99,7 @@ QUE_CONSULTA = {
     ServicioPide.SUNAT: _lazy("Consulta a SUNAT de los datos de la empresa con RUC %(documento)s"),
 }
 RESULTADO_CONSULTA = {
-    ResultadoConsulta.ENCONTRADO: _lazy("Respondió con tus datos"),
+    ResultadoConsulta.ENCONTRADO: _lazy("Respondió con los datos pedidos"),
     ResultadoConsulta.NO_ENCONTRADO: _lazy("No encontró el número consultado"),
     ResultadoConsulta.RECHAZADA: _lazy("No respondió (credenciales de la entidad rechazadas)"),
     ResultadoConsulta.NO_DISPONIBLE: _lazy("No respondió (servicio no disponible)"),

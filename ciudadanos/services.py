@@ -156,7 +156,7 @@ def _consultas_del_dia(usuario: Usuario) -> int:
     ).count()
 
 
-def perfil_guardar_con_reniec(*, usuario: Usuario, datos: dict) -> tuple[Perfil, str]:
+def perfil_guardar_con_reniec(*, usuario: Usuario, datos: dict, consultar_reniec: bool = True) -> tuple[Perfil, str]:
     """The profile form's save: with a DNI (and PIDE configured) the names
     come from RENIEC. Names the citizen left blank are filled from RENIEC;
     names typed are compared and kept. When RENIEC does not answer the
@@ -168,7 +168,8 @@ def perfil_guardar_con_reniec(*, usuario: Usuario, datos: dict) -> tuple[Perfil,
     datos = dict(datos)
     actual = Perfil.objects.filter(usuario=usuario).first()
     consultar = (
-        datos.get("tipo_documento") == TipoDocumento.DNI
+        consultar_reniec  # False: the names come from ID GOB.PE, verified by RENIEC already
+        and datos.get("tipo_documento") == TipoDocumento.DNI
         and pide.configurado()
         and not (actual and actual.identidad_verificada)
         and not (

@@ -38,6 +38,7 @@ def perfil(request):
 
 
 @login_required
+@require_GET
 def uso_de_mis_datos(request):
     """Every PIDE lookup about the citizen and every time staff opened one of
     their requests, newest first."""
