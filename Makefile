@@ -27,8 +27,8 @@ run: $(VENV)/.runtime
 	$(DEV_ENV) $(BIN)/python manage.py demo_cargar
 	$(DEV_ENV) $(BIN)/python manage.py demo_historial
 	$(DEV_ENV) $(BIN)/python manage.py demo_participacion
-	@echo "Portal en http://127.0.0.1:$(PORT)  (cuentas de demostración en el README)"
-	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@# The PIDE and ID GOB.PE stand-ins, then runserver (tools/desarrollo.py).
+	$(DEV_ENV) $(BIN)/python tools/desarrollo.py $(PORT)
 
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
