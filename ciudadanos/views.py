@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from . import selectors, services, ubigeo
+from . import identidad, selectors, services, ubigeo
 from .forms import PerfilForm
 
 # Buttons that only ask for the next list of places (used without JavaScript).
@@ -65,17 +65,19 @@ def _inicial(perfil):
     return inicial
 
 
-def _perfil_form(perfil, *args, **kwargs):
+def _perfil_form(perfil, *args, verificada=None, **kwargs):
     from . import pide
 
-    return PerfilForm(
+    form = PerfilForm(
         *args,
-        initial=_inicial(perfil),
+        initial={**_inicial(perfil), **(verificada or {})},
         identidad_bloqueada=bool(perfil and perfil.identidad_verificada),
         nombres_verificados=bool(perfil and perfil.datos_reniec_en),
         reniec=pide.configurado(),
         **kwargs,
     )
+    identidad.formulario_con_identidad(form, verificada)
+    return form
 
 
 def _reniec_avisar(request, perfil, resultado):
@@ -106,11 +108,12 @@ def _reniec_avisar(request, perfil, resultado):
 @login_required
 def perfil_editar(request):
     perfil = selectors.perfil_de_usuario(usuario=request.user)
+    verificada = None if perfil else identidad.identidad_pendiente(request)  # entered with ID GOB.PE
     if request.method != "POST":
-        form = _perfil_form(perfil)
+        form = _perfil_form(perfil, verificada=verificada)
         return render(request, "ciudadanos/perfil_editar.html", {"form": form, "perfil": perfil})
 
-    form = _perfil_form(perfil, request.POST)
+    form = _perfil_form(perfil, request.POST, verificada=verificada)
     if request.POST.get("accion") in ACCIONES_UBIGEO:
         # Only refreshing the lists: keep what was typed, show no errors yet, and
         # put the citizen back on the list that just changed.
@@ -125,8 +128,9 @@ def perfil_editar(request):
     if form.is_valid():
         try:
             guardado, resultado = services.perfil_guardar_con_reniec(
-                usuario=request.user, datos=form.cleaned_data
+                usuario=request.user, datos=form.cleaned_data, consultar_reniec=not verificada
             )
+            identidad.identidad_pendiente_aplicar(request, guardado)
         except services.DocumentoYaRegistrado as error:
             form.add_error("numero_documento", error)
         except services.NombresRequeridos as error:

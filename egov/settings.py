@@ -268,29 +268,10 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # never link an account by email alo
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
 SOCIALACCOUNT_AUTO_SIGNUP = True
 SOCIALACCOUNT_LOGIN_ON_GET = False
-SOCIALACCOUNT_STORE_TOKENS = True  # the ID token is the hint of RP-initiated logout
-SOCIALACCOUNT_PROVIDERS = {
-    "openid_connect": {
-        "OAUTH_PKCE_ENABLED": True,
-        "SCOPE": IDGOBPE_SCOPES,
-        "APPS": [
-            {
-                "provider_id": IDGOBPE_PROVIDER_ID,
-                "name": "ID GOB.PE",
-                "client_id": IDGOBPE_CLIENT_ID,
-                "secret": IDGOBPE_CLIENT_SECRET,
-                "settings": {
-                    "server_url": IDGOBPE_SERVER_URL,
-                    "token_auth_method": "client_secret_post",
-                    "fetch_userinfo": True,
-                    "oauth_pkce_enabled": True,
-                },
-            }
-        ]
-        if IDGOBPE_ACTIVO
-        else [],
-    }
-}
+SOCIALACCOUNT_STORE_TOKENS = False  # the ID token (the logout hint) is kept in the session
+# The ID GOB.PE application itself is built from the three variables by
+# ciudadanos.identidad.IdentidadAdapter.list_apps (never from the database).
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "SCOPE": IDGOBPE_SCOPES}}
 
 # --- PIDE: other entities' data (D.Leg. 1246) -------------------------------
 # Empty PIDE_URL: no lookups; the citizen types the data and the request is

@@ -145,6 +145,35 @@ def usar_pide(settings, pide_simulado):
         setattr(settings, nombre, valor)
     return settings
 
+# --- The ID GOB.PE stand-in --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def idgobpe_proceso(tmp_path_factory, live_server):
+    """The local ID GOB.PE (tests/procesos.ProveedorIdgobpe), once per test
+    run, registered for the live server's callback and home page."""
+    from tests.procesos import ProveedorIdgobpe
+
+    proceso = ProveedorIdgobpe(tmp_path_factory.mktemp("idgobpe"), live_server.url).arrancar()
+    yield proceso
+    proceso.detener()
+
+
+@pytest.fixture
+def usar_idgobpe(settings, idgobpe_proceso):
+    """settings pointed at the local ID GOB.PE: the login and signup pages show
+    "Ingresar con ID GOB.PE"."""
+    import copy
+
+    settings.IDGOBPE_SERVER_URL = idgobpe_proceso.url
+    settings.IDGOBPE_CLIENT_ID = idgobpe_proceso.CLIENTE
+    settings.IDGOBPE_CLIENT_SECRET = idgobpe_proceso.SECRETO
+    settings.IDGOBPE_ACTIVO = True
+    politica = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    politica["DIRECTIVES"]["form-action"].append(idgobpe_proceso.url)
+    settings.CONTENT_SECURITY_POLICY = politica
+    return idgobpe_proceso
+
 # --- People ------------------------------------------------------------------------------------
 
 

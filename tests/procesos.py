@@ -694,3 +694,82 @@ class PideSimulado:
             except subprocess.TimeoutExpired:
                 self.proceso.kill()
                 self.proceso.wait()
+
+
+class ProveedorIdgobpe:
+    """The local ID GOB.PE (tools/idgobpe/proveedor.js, Node's oidc-provider)
+    as a process of its own on a free port of 127.0.0.1, for the portal's
+    callback and home page at `portal` (localhost and 127.0.0.1 alike).
+    Installs its pinned packages (npm ci) the first time."""
+
+    CARPETA = RAIZ / "tools" / "idgobpe"
+    CLIENTE = "portal-pruebas"
+    SECRETO = "secreto-de-pruebas"
+    CODIGO_TTL = 10  # seconds an authorization code lives (the expired-code test waits it out)
+
+    def __init__(self, carpeta: Path, portal: str):
+        self.carpeta = Path(carpeta)
+        self.portal = portal.rstrip("/")
+        self.ruta_log = self.carpeta / "idgobpe.log"
+        self.puerto = puerto_libre()
+        self.url = f"http://127.0.0.1:{self.puerto}"
+        self.proceso = None
+
+    @classmethod
+    def instalar(cls):
+        """`npm ci` when node_modules is missing; without Node.js the tests fail
+        (under CI) or are skipped (on a developer's machine), saying how to get it."""
+        if shutil.which("node") is None or shutil.which("npm") is None:
+            motivo = "El ID GOB.PE local necesita Node.js 20 o superior y npm (apt-get install nodejs npm)."
+            if os.environ.get("CI") == "true":
+                pytest.fail(motivo)
+            pytest.skip(motivo)
+        if (cls.CARPETA / "node_modules" / "oidc-provider").is_dir():
+            return
+        resultado = subprocess.run(
+            ["npm", "ci", "--no-audit", "--no-fund"], cwd=cls.CARPETA, capture_output=True, text=True, timeout=300,
+        )
+        if resultado.returncode != 0:
+            pytest.fail("npm ci falló en tools/idgobpe:\n" + (resultado.stdout + resultado.stderr)[-2000:])
+
+    def log(self) -> str:
+        return self.ruta_log.read_text(errors="replace") if self.ruta_log.exists() else ""
+
+    def _variantes(self, ruta: str) -> str:
+        return ",".join(
+            self.portal.replace("://localhost", f"://{host}").replace("://127.0.0.1", f"://{host}") + ruta
+            for host in ("localhost", "127.0.0.1")
+        )
+
+    def arrancar(self, segundos=30):
+        self.instalar()
+        self.carpeta.mkdir(parents=True, exist_ok=True)
+        argumentos = [
+            "node", str(self.CARPETA / "proveedor.js"), f"--puerto={self.puerto}", f"--emisor={self.url}",
+            f"--client-id={self.CLIENTE}", f"--client-secret={self.SECRETO}",
+            f"--redirect-uris={self._variantes('/cuenta/oidc/idgobpe/login/callback/')}",
+            f"--post-logout-uris={self._variantes('/')}", f"--codigo-ttl={self.CODIGO_TTL}",
+        ]
+        with open(self.ruta_log, "w") as salida:
+            self.proceso = subprocess.Popen(argumentos, cwd=self.CARPETA, stdout=salida, stderr=subprocess.STDOUT)
+        if not esperar(lambda: self.proceso.poll() is not None or self.responde(), segundos) or not self.responde():
+            self.detener()
+            raise RuntimeError("El ID GOB.PE local no arrancó:\n" + self.log()[-2000:])
+        return self
+
+    def responde(self) -> bool:
+        try:
+            conexion = http.client.HTTPConnection("127.0.0.1", self.puerto, timeout=1)
+            conexion.request("GET", "/.well-known/openid-configuration")
+            return conexion.getresponse().status == 200
+        except OSError:
+            return False
+
+    def detener(self):
+        if self.proceso is not None and self.proceso.poll() is None:
+            self.proceso.terminate()
+            try:
+                self.proceso.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proceso.kill()
+                self.proceso.wait()

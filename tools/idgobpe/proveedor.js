@@ -108,6 +108,11 @@ const configuracion = {
   acrValues: ['one_factor', 'two_factor'],
   scopes: ['openid', 'profile', 'email', 'phone'],
   claims: {
+    // Always in the ID token (as the package's defaults, which this replaces).
+    acr: null,
+    auth_time: null,
+    sid: null,
+    iss: null,
     openid: ['sub'],
     profile: ['doc', 'first_name', 'fathers_lastname', 'mothers_lastname'],
     email: ['email', 'email_verified'],

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from ciudadanos import niveles
 from ciudadanos import selectors as ciudadanos_selectors
 from egov.errores import REINTENTAR_SEGUNDOS, es_caida
 
@@ -65,6 +66,10 @@ def iniciar(request, slug):
     (a link from another site cannot create one). A GET continues the open
     draft, or shows the button."""
     tramite = selectors.tramite_publico(slug=slug)
+    # Below the procedure's login level: confirm the identity first, then back here.
+    subir = niveles.subir_si_falta(request, tramite.nivel_ingreso_minimo, reverse("tramites:iniciar", args=[slug]))
+    if subir is not None:
+        return subir
     abierto = selectors.borrador_abierto(ciudadano=request.user, tramite=tramite)
     if request.method == "POST":
         solicitud = services.borrador_iniciar(ciudadano=request.user, tramite=tramite)
@@ -274,11 +279,16 @@ def _paso_revisar(request, solicitud, contexto):
     faltantes = selectors.solicitud_faltantes(solicitud=solicitud)
     estado = 200
     if request.method == "POST":
+        # The draft is saved: after confirming the identity the citizen is back on this step.
+        subir = niveles.subir_si_falta(request, solicitud.tramite.nivel_ingreso_minimo, _url_paso(solicitud, "revisar"))
+        if subir is not None:
+            return subir
         form = DeclaracionForm(request.POST)
         aceptada = form.is_valid()
         try:
             presentada = services.solicitud_presentar(
-                solicitud=solicitud, ciudadano=request.user, declaracion_jurada=aceptada
+                solicitud=solicitud, ciudadano=request.user, declaracion_jurada=aceptada,
+                nivel_ingreso=niveles.nivel_actual(request),
             )
         except services.SolicitudIncompleta as incompleta:
             faltantes = [f for f in incompleta.faltantes if f[0] != "revisar"]
