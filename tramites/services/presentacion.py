@@ -38,9 +38,14 @@ def _solicitante(ciudadano) -> dict:
     }
 
 
-def solicitud_presentar(*, solicitud: Solicitud, ciudadano, declaracion_jurada: bool) -> Solicitud:
+def solicitud_presentar(
+    *, solicitud: Solicitud, ciudadano, declaracion_jurada: bool, nivel_ingreso: int | None = None
+) -> Solicitud:
     """Files a complete draft. Filing the same draft twice returns the
-    request already filed."""
+    request already filed. `nivel_ingreso`: how the citizen logged in
+    (ciudadanos.niveles), recorded on the request and in its history."""
+    from ciudadanos.models import NivelIngreso
+
     from ciudadanos import services as ciudadanos_services
 
     if solicitud.estado == Estado.BORRADOR and solicitud.ciudadano_id == ciudadano.pk:
@@ -74,7 +79,9 @@ def solicitud_presentar(*, solicitud: Solicitud, ciudadano, declaracion_jurada: 
             None if tramite.es_automatica
             else Calendario().vencimiento(local.date(), tramite.plazo_dias)
         )
-        transicionar(solicitud, "presentar", ciudadano)
+        solicitud.nivel_ingreso = nivel_ingreso
+        nota = _("Ingresó con: %(nivel)s.") % {"nivel": NivelIngreso(nivel_ingreso).label} if nivel_ingreso else ""
+        transicionar(solicitud, "presentar", ciudadano, nota=nota)
         if tramite.es_automatica:
             transicionar(solicitud, "aprobar_automatica", None)
     return solicitud
