@@ -151,8 +151,10 @@ def empresa(request, pk):
 @require_POST
 def invitacion_enviar(request, pk):
     representacion = empresas.representacion_de(usuario=request.user, empresa_id=pk)
+    if not representacion.confirmada:
+        raise NoEncontrado  # only a confirmed representative invites
     form = InvitacionForm(request.POST)
-    if not representacion.confirmada or not form.is_valid():
+    if not form.is_valid():
         return _detalle(request, pk, invitacion=form, estado=400)
     correo = form.cleaned_data["correo"]
     if correo.lower() == request.user.email.lower():

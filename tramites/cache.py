@@ -5,7 +5,8 @@ The versions that refresh this app's cached pages (egov/paginas.py):
   required document renews (tramites/signals.py): every public page that
   shows the catalog is stored under it;
 * each citizen's, which every write to one of their requests renews after the
-  commit (the services do it), so a citizen never sees a stale page.
+  commit (the services do it), so a citizen never sees a stale page; a request
+  filed for a company renews the pages of each of its confirmed representatives.
 """
 
 from egov import paginas
@@ -24,6 +25,20 @@ def _clave_ciudadano(usuario_id: int) -> str:
 def ciudadano_invalidar(usuario_id: int) -> None:
     """After the current transaction commits (right away outside one)."""
     paginas.version_renovar_al_confirmar(_clave_ciudadano(usuario_id))
+
+
+def solicitud_invalidar(solicitud) -> None:
+    """The pages of everyone who follows this request: its citizen and, for
+    a request filed for a company, the company's confirmed representatives."""
+    ciudadano_invalidar(solicitud.ciudadano_id)
+    if solicitud.empresa_id is None:
+        return
+    from ciudadanos.models import EstadoRepresentacion, Representacion
+
+    for usuario_id in Representacion.objects.filter(
+        empresa_id=solicitud.empresa_id, estado=EstadoRepresentacion.CONFIRMADA
+    ).exclude(usuario_id=solicitud.ciudadano_id).values_list("usuario_id", flat=True):
+        ciudadano_invalidar(usuario_id)
 
 
 def pagina_de_catalogo(*parametros: str):

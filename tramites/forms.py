@@ -240,6 +240,37 @@ class DeclaracionForm(forms.Form):
     )
 
 
+PARA_MI = "yo"
+
+
+class ANombreDeForm(forms.Form):
+    """Whom the request is filed for: the citizen, or one of the companies
+    they represent (confirmed). Only those companies are choices: any other
+    id sent is refused."""
+
+    a_nombre_de = forms.ChoiceField(
+        label=_("¿A nombre de quién presentas este trámite?"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Elige si presentas el trámite para ti o a nombre de una de tus empresas."),
+            "invalid_choice": _("Elige una de las opciones: solo puedes presentar a nombre de empresas que "
+                                "representas con confirmación."),
+        },
+    )
+
+    def __init__(self, *args, persona: str, empresas, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["a_nombre_de"].choices = [(PARA_MI, _("Para mí (%(persona)s)") % {"persona": persona})] + [
+            (str(e.pk), _("A nombre de %(empresa)s (RUC %(ruc)s)") % {"empresa": e.razon_social, "ruc": e.ruc})
+            for e in empresas
+        ]
+
+    @property
+    def empresa_id(self) -> int | None:
+        valor = self.cleaned_data["a_nombre_de"]
+        return None if valor == PARA_MI else int(valor)
+
+
 class DesistirForm(forms.Form):
     motivo = forms.CharField(
         label=_("Motivo (opcional)"),

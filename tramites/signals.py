@@ -7,7 +7,7 @@ from django.dispatch import receiver
 
 from ciudadanos.signals import notificacion_leida
 
-from .cache import catalogo_invalidar, ciudadano_invalidar
+from .cache import catalogo_invalidar, solicitud_invalidar
 from .models import AdjuntoRequerido, CampoTramite, Oficina, Tramite
 
 
@@ -28,7 +28,7 @@ def _valoracion_guardada(instance, **kwargs):
     """A rating is shown on the citizen's pages ("Califica la atención" goes
     away): they render again. The app that records ratings depends on this
     one, so its model is named by label, never imported."""
-    ciudadano_invalidar(instance.solicitud.ciudadano_id)
+    solicitud_invalidar(instance.solicitud)
 
 
 post_save.connect(_valoracion_guardada, sender="transparencia.Valoracion", weak=False,

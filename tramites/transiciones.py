@@ -23,7 +23,7 @@ from egov.dominio import AccionNoPermitida
 
 from . import selectors
 from .acciones import ACCIONES
-from .cache import ciudadano_invalidar
+from .cache import solicitud_invalidar
 from .models import Estado, Evento, Solicitud, TipoEvento
 from .plazos import DIAS_PARA_RECURSO, DIAS_PARA_SUBSANAR, Calendario
 
@@ -157,7 +157,7 @@ def bloquear(solicitud_id: int) -> Solicitud:
         .select_related("tramite", "ciudadano")
         .get(pk=solicitud_id)
     )
-    ciudadano_invalidar(solicitud.ciudadano_id)
+    solicitud_invalidar(solicitud)
     return solicitud
 
 
@@ -211,7 +211,7 @@ def evento_registrar(
     )
     if avisar:
         _notificar(solicitud, evento)
-    ciudadano_invalidar(solicitud.ciudadano_id)
+    solicitud_invalidar(solicitud)
     return evento
 
 

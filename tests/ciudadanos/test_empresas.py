@@ -237,7 +237,7 @@ def test_solo_un_representante_confirmado_invita(client, ciudadano, otro_ciudada
     client.force_login(otro_ciudadano)
     client.post(AGREGAR, {"ruc": ANDES})
     antes = Mensaje.objects.count()
-    assert client.post(f"/cuenta/empresas/{empresa.pk}/invitar/", {"correo": "x@y.pe"}).status_code == 400
+    assert client.post(f"/cuenta/empresas/{empresa.pk}/invitar/", {"correo": "x@y.pe"}).status_code == 404
     assert Mensaje.objects.count() == antes
 
 

@@ -20,9 +20,16 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from ciudadanos import bloqueos
-from ciudadanos.models import BloqueoAcceso, Notificacion
+from ciudadanos.models import (
+    BloqueoAcceso,
+    Empresa,
+    EstadoRepresentacion,
+    Notificacion,
+    Representacion,
+)
 from egov.models import Mensaje
 from tests import factories
 from tests.fixtures import borrador_completo
@@ -236,6 +243,12 @@ def mundo(db, django_capture_on_commit_callbacks) -> Mundo:
     presencial = AtencionPresencial.objects.create(tramite=tramite, mes=datetime.date(2026, 1, 1), cantidad=12)
     costo = CostoMensual.objects.create(mes=datetime.date(2026, 1, 1), monto=Decimal("1500.00"))
     bloqueos.bloqueo_fallo_registrar(correo="alguien.que.olvido.su.clave@correo.pe")
+    # A company A represents (confirmed) and B asks to represent (pending).
+    empresa = Empresa.objects.create(ruc="20600000013", razon_social="COMERCIAL LOS ANDES S.A.C.",
+                                     estado="ACTIVO", condicion="HABIDO", verificada_en=timezone.now())
+    Representacion.objects.create(empresa=empresa, usuario=ciudadana_a, estado=EstadoRepresentacion.CONFIRMADA,
+                                  confirmada_en=timezone.now())
+    pedido_b = Representacion.objects.create(empresa=empresa, usuario=ciudadano_b)
 
     datos_a = tuple(CIUDADANA_A.values())
     de_x = frozenset({OFICINA_X, OFICINA_RECEPCION})
@@ -263,6 +276,9 @@ def mundo(db, django_capture_on_commit_callbacks) -> Mundo:
         "pendiente": de_a("tramites.solicitud", pendiente.pk, oficinas=de_x, resuelve=OFICINA_X,
                           nombre="la solicitud pendiente de A"),
         "aviso": de_a("ciudadanos.notificacion", aviso.pk, nombre="el aviso de la casilla de A"),
+        # Its representatives are read from the database by the rules (test_matriz_acceso.REPRESENTANTE).
+        "empresa": Objeto("ciudadanos.empresa", empresa.pk, nombre="la empresa que representa A"),
+        "pedido_b": Objeto("ciudadanos.representacion", pedido_b.pk, nombre="el pedido de B de representar la empresa"),
         "reclamo_x": Objeto("transparencia.reclamo", reclamo_x.pk, oficinas=frozenset({OFICINA_X}),
                             datos=tuple(RECLAMANTE_X.values()), nombre="el reclamo contra X"),
         "reclamo_entidad": Objeto("transparencia.reclamo", reclamo_entidad.pk,
@@ -287,7 +303,8 @@ def mundo(db, django_capture_on_commit_callbacks) -> Mundo:
     }
     admin_objetos = {}
     for objeto in (*objetos.values(), *catalogo.values()):
-        if objeto.modelo in ("tramites.adjunto", "ciudadanos.notificacion") or objeto is objetos["borrador"]:
+        if objeto.modelo in ("tramites.adjunto", "ciudadanos.notificacion", "ciudadanos.empresa",
+                             "ciudadanos.representacion") or objeto is objetos["borrador"]:
             continue  # not in the admin (a draft is outside every servant's list)
         admin_objetos.setdefault(objeto.modelo, []).append(objeto)
     objetos.update(catalogo)

@@ -164,6 +164,13 @@ def rellenos(patron: Patron, mundo: Mundo) -> list[Relleno]:
     valores = {
         "ciudadanos:ubigeo_hijos": [Relleno({"codigo": "15"}, GLOBAL), Relleno({"codigo": "1501"}, GLOBAL)],
         "ciudadanos:notificacion": [Relleno({"pk": o["aviso"].pk}, o["aviso"])],
+        "ciudadanos:empresa": [Relleno({"pk": o["empresa"].pk}, o["empresa"])],
+        "ciudadanos:invitacion_enviar": [Relleno({"pk": o["empresa"].pk}, o["empresa"])],
+        "ciudadanos:representacion_confirmar": [
+            Relleno({"pk": o["empresa"].pk, "representacion": o["pedido_b"].pk}, o["empresa"])],
+        "ciudadanos:representacion_rechazar": [
+            Relleno({"pk": o["empresa"].pk, "representacion": o["pedido_b"].pk}, o["empresa"])],
+        "ciudadanos:invitacion_aceptar": [Relleno({"token": "no-es-una-invitacion"}, GLOBAL)],
         "tramites:detalle": [Relleno({"slug": slug}, GLOBAL)],
         "tramites:iniciar": [Relleno({"slug": slug}, GLOBAL)],
         "tramites:paso": [
@@ -211,6 +218,8 @@ def rellenos(patron: Patron, mundo: Mundo) -> list[Relleno]:
         "admin:tramites_certificado_revocar": [Relleno({"pk": o["certificado"].pk}, o["certificado"])],
         # Only the browser that filed the complaint or looked it up downloads its sheet: none of these.
         "transparencia:reclamo_hoja": [Relleno({"codigo": mundo.reclamo_x.codigo}, o["reclamo_x"])],
+        **{clave: [Relleno({"provider_id": "idgobpe"}, GLOBAL)] for clave in (
+            "idgobpe_ingresar", "idgobpe_regresar", "openid_connect_login", "openid_connect_callback")},
         "admin:auth_user_password_change": [Relleno({"id": o["ciudadana_a"].pk}, o["ciudadana_a"])],
     }
     return valores.get(patron.clave, [])

@@ -82,6 +82,22 @@ PERSONAL = Regla("cualquier servidor con TOTP", lambda a, r: a.habilitado)
 CON_TOTP = Regla("quien ya activó TOTP", lambda a, r: a.totp)
 CON_CODIGOS = Regla("quien tiene códigos de recuperación", lambda a, r: a.codigos_de_recuperacion)
 NADIE = Regla("nadie", lambda a, r: False)
+
+
+def _representa(actor: Actor, relleno: Relleno, *estados) -> bool:
+    from ciudadanos.models import Representacion
+
+    return actor.autenticado and Representacion.objects.filter(
+        empresa_id=relleno.objeto.pk, usuario=actor.usuario, estado__in=estados).exists()
+
+
+REPRESENTANTE = Regla(
+    "quien representa a la empresa, confirmado o en espera (ve su estado)",
+    lambda a, r: _representa(a, r, "confirmada", "pendiente"),
+)
+REPRESENTANTE_CONFIRMADO = Regla(
+    "un representante confirmado de la empresa", lambda a, r: _representa(a, r, "confirmada"),
+)
 PERMISO_DE_LA_ACCION = Regla("el permiso de la acción (tramites/roles.py) en su alcance", _permiso_de_la_accion)
 ALGUN_PERMISO_EN_LA_APP = Regla(
     "algún permiso en la app (servidor con TOTP)",
@@ -193,6 +209,25 @@ ESPERADO = {
     # Accounts (allauth)
     "account_login": get_y_post(PUBLICO),
     "account_logout": get_y_post(PUBLICO),
+    # ID GOB.PE (ciudadanos/idgobpe.py, niveles.py). Unconfigured here: its login and callback are 404s,
+    # as is every provider id but the configured one; allauth's own addresses for them are shadowed.
+    "cuenta_salir": get_y_post(PUBLICO),
+    "idgobpe_ingresar": get_y_post(NADIE),
+    "idgobpe_regresar": get_y_post(NADIE),
+    "openid_connect_login": get_y_post(NADIE),
+    "openid_connect_callback": get_y_post(NADIE),
+    "idgobpe_vincular": get_y_post(SESION),  # nothing to link: a 404 for visitors, back to the profile
+    "nivel_subir": solo_get(SESION),
+    # Linked accounts are not listed (ID GOB.PE is the only one); the rest is allauth's flow.
+    "ruta:cuenta/3rdparty/": get_y_post(NADIE),
+    "socialaccount_connections": get_y_post(NADIE),
+    "socialaccount_login_cancelled": solo_get(PUBLICO),
+    "socialaccount_login_error": solo_get(PUBLICO),
+    "socialaccount_signup": get_y_post(NADIE),  # without an ID GOB.PE login waiting: back to the login page
+    "ruta:cuenta/social/connections/": solo_get(PUBLICO),  # allauth's old addresses: redirects
+    "ruta:cuenta/social/login/cancelled/": solo_get(PUBLICO),
+    "ruta:cuenta/social/login/error/": solo_get(PUBLICO),
+    "ruta:cuenta/social/signup/": solo_get(PUBLICO),
     "account_inactive": solo_get(PUBLICO),
     "account_signup": get_y_post(PUBLICO),
     "account_reauthenticate": get_y_post(SESION),
@@ -226,6 +261,15 @@ ESPERADO = {
     "ciudadanos:casilla": solo_get(SESION),
     "ciudadanos:casilla_marcar_leidas": solo_post(SESION),
     "ciudadanos:notificacion": solo_get(DUENO),
+    # Mis empresas: a wrong check digit is refused before SUNAT is asked.
+    "ciudadanos:empresas": solo_get(SESION),
+    "ciudadanos:empresa_agregar": get_y_post(SESION, datos=lambda m, r: {"ruc": "20600000014"}),
+    "ciudadanos:empresa": solo_get(REPRESENTANTE),
+    "ciudadanos:invitacion_enviar": solo_post(REPRESENTANTE_CONFIRMADO, datos=lambda m, r: {"correo": "nuevo@correo.pe"}),
+    "ciudadanos:representacion_confirmar": solo_post(REPRESENTANTE_CONFIRMADO),
+    "ciudadanos:representacion_rechazar": solo_post(REPRESENTANTE_CONFIRMADO),
+    # A damaged link: explained to whoever is logged in.
+    "ciudadanos:invitacion_aceptar": get_y_post(SESION),
     "tramites:iniciar": get_y_post(SESION),
     "tramites:paso": get_y_post(DUENO, datos=lambda m, r: {"direccion": "Jr. Ajeno 1"}),
     "tramites:borrador": solo_get(DUENO),

@@ -106,7 +106,13 @@ class SolicitudAdmin(SoloLecturaAdmin):
     @admin.display(description=gettext_lazy("ciudadano"))
     def ciudadano_nombre(self, obj):
         datos = obj.solicitante or {}
-        return f"{datos.get('nombre_completo', '—')} ({datos.get('numero_documento', '')})"
+        persona = f"{datos.get('nombre_completo', '—')} ({datos.get('numero_documento', '')})"
+        empresa = datos.get("empresa")
+        if not empresa:
+            return persona
+        # Filed for a company: the company is the applicant, the citizen its representative.
+        return format_html("{} (RUC {})<br><small>{} {}</small>", empresa.get("razon_social", ""),
+                           empresa.get("ruc", ""), _("presentada por"), persona)
 
     @admin.display(description=gettext_lazy("estado"), ordering="estado")
     def estado_texto(self, obj):

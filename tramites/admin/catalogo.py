@@ -44,7 +44,7 @@ class AdjuntoRequeridoInline(admin.TabularInline):
 class TramiteAdmin(PanelModelAdmin):
     list_display = ("codigo", "nombre", "calificacion", "tasa", "plazo_dias", "activo_si_no")
     activo_si_no = columna_si_no("activo", gettext_lazy("activo"))
-    list_filter = ("calificacion", "activo", "oficina_resolucion")
+    list_filter = ("calificacion", "activo", "acepta_empresas", "oficina_resolucion")
     search_fields = ("codigo", "nombre")
     list_select_related = ("oficina_resolucion",)
     prepopulated_fields = {"slug": ("nombre",)}

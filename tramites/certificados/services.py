@@ -104,12 +104,30 @@ def url_verificacion(certificado: Certificado) -> str:
     return settings.SITE_URL + certificado.get_absolute_url()
 
 
+def titular_y_representante(solicitante: dict | None) -> dict:
+    """Whom a document names as the applicant: the citizen, or, for a
+    request filed for a company, the company (by its RUC), with the citizen
+    who presented it as `representante`. From the snapshot taken at filing."""
+    solicitante = solicitante or {}
+    empresa = solicitante.get("empresa")
+    if not empresa:
+        return {"solicitante": solicitante, "empresa": None, "representante": None}
+    return {
+        "solicitante": {
+            "nombre_completo": empresa.get("razon_social", ""), "tipo_documento": "RUC",
+            "numero_documento": empresa.get("ruc", ""), "direccion": empresa.get("domicilio_fiscal", ""),
+        },
+        "empresa": empresa,
+        "representante": solicitante,
+    }
+
+
 def _contexto(solicitud: Solicitud) -> dict:
     campos = list(solicitud.tramite.campos.all())
     return {
         "solicitud": solicitud,
         "tramite": solicitud.tramite,
-        "solicitante": solicitud.solicitante,
+        **titular_y_representante(solicitud.solicitante),
         "respuestas": [
             (c.etiqueta, respuesta_mostrar(c, solicitud.respuestas.get(c.nombre, ""))) for c in campos
         ],
@@ -208,9 +226,9 @@ def cargo_generar(cargo: CargoPresentacion) -> bytes:
 
 
 def cargo_al_emitir(cargo: CargoPresentacion) -> None:
-    from ..cache import ciudadano_invalidar
+    from ..cache import solicitud_invalidar
 
-    ciudadano_invalidar(cargo.solicitud.ciudadano_id)
+    solicitud_invalidar(cargo.solicitud)
 
 
 # The two kinds, run by egov/documentos.py (registered in apps.py).

@@ -16,6 +16,7 @@ from ..forms import (
 )
 from ..views.subidas import limites_verificacion, subida_limitada
 from . import selectors
+from .services import titular_y_representante
 
 
 @login_required
@@ -93,7 +94,7 @@ def verificar_codigo(request, codigo):
         return _demasiados(request)
     contexto = {"codigo": codigo, "certificado": certificado}
     if certificado is not None:
-        solicitante = certificado.solicitud.solicitante or {}
+        solicitante = titular_y_representante(certificado.solicitud.solicitante)["solicitante"]
         contexto.update(
             titular=selectors.enmascarar_nombre(solicitante.get("nombre_completo", "")),
             documento=f"{solicitante.get('tipo_documento', '')} {selectors.enmascarar_documento(solicitante.get('numero_documento', ''))}",

@@ -12,14 +12,15 @@ from .models import Resolucion
 
 
 def resolucion_de_ciudadano(*, ciudadano, expediente: str) -> Resolucion:
-    """The issued resolution of one of this citizen's requests; "not found"
-    for anyone else's, and while it is being generated."""
+    """The issued resolution of a request this citizen may follow (theirs,
+    or their company's); "not found" for anyone else's, and while it is
+    being generated."""
     if not (ciudadano and ciudadano.is_authenticated):
         raise NoEncontrado
     resolucion = Resolucion.objects.filter(
-        solicitud__ciudadano=ciudadano, solicitud__expediente=expediente, estado=EstadoDocumento.EMITIDO
-    ).first()
-    if resolucion is None:
+        solicitud__expediente=expediente, estado=EstadoDocumento.EMITIDO
+    ).select_related("solicitud").first()
+    if resolucion is None or not selectors.puede_seguir(usuario=ciudadano, solicitud=resolucion.solicitud):
         raise NoEncontrado
     return resolucion
 

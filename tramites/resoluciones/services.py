@@ -11,7 +11,7 @@ from egov import documentos
 from egov.documentos import TipoDocumento
 from egov.tareas import encolar
 
-from ..certificados.services import firmante_de
+from ..certificados.services import firmante_de, titular_y_representante
 from ..models import Solicitud, TipoEvento
 from ..plazos import DIAS_PARA_RECURSO, Calendario
 from ..transiciones import evento_registrar
@@ -59,7 +59,7 @@ def resolucion_contexto(resolucion: Resolucion) -> dict:
         "resolucion": resolucion,
         "solicitud": solicitud,
         "tramite": solicitud.tramite,
-        "solicitante": solicitud.solicitante,
+        **titular_y_representante(solicitud.solicitante),
         "base_legal_recursos": BASE_LEGAL_RECURSOS,
         "dias_para_recurso": DIAS_PARA_RECURSO,
         "ENTIDAD_NOMBRE": settings.ENTIDAD_NOMBRE,

@@ -1,7 +1,8 @@
-"""Who may see or act on a request: the owner, or staff of its offices."""
+"""Who may see or act on a request: the owner (and, for a request filed for a
+company, its confirmed representatives, who follow it), or staff of its
+offices."""
 
-
-
+from ciudadanos.empresas import representa
 from ciudadanos.selectors import personal_habilitado
 
 from ..acciones import ACCIONES
@@ -31,10 +32,20 @@ def oficina_permitida(solicitud: Solicitud, accion: str | None, oficinas: set[in
     return not decide and tramite.oficina_recepcion_id in oficinas
 
 
-def puede_ver(*, usuario, solicitud: Solicitud) -> bool:
+def puede_seguir(*, usuario, solicitud: Solicitud) -> bool:
+    """The citizen who filed it, or, once filed for a company, a confirmed
+    representative of that company (a pending one does not)."""
     if not (usuario and usuario.is_authenticated):
         return False
     if solicitud.ciudadano_id == usuario.pk:
+        return True
+    if solicitud.empresa_id is None or solicitud.estado == Estado.BORRADOR:
+        return False
+    return representa(usuario=usuario, empresa_id=solicitud.empresa_id)
+
+
+def puede_ver(*, usuario, solicitud: Solicitud) -> bool:
+    if puede_seguir(usuario=usuario, solicitud=solicitud):
         return True
     return solicitud.estado != Estado.BORRADOR and puede_gestionar(usuario=usuario, solicitud=solicitud)
 

@@ -1,11 +1,13 @@
-"""A citizen's requests and drafts, scoped by owner: a guessed id is NoEncontrado."""
+"""A citizen's requests and drafts, scoped by owner (and, to follow them, by
+the companies the citizen represents): a guessed id is NoEncontrado."""
 
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ciudadanos.models import EstadoRepresentacion, Representacion
 from egov.dominio import NoEncontrado
 
 from ..declaraciones import respuesta_validar
@@ -14,7 +16,20 @@ from .acceso import puede_ver
 
 
 def _de(ciudadano) -> QuerySet:
+    """What the citizen filed or drafts: what they may act on."""
     return Solicitud.objects.filter(ciudadano=ciudadano).select_related("tramite")
+
+
+def _seguibles(ciudadano) -> QuerySet:
+    """What the citizen may follow: their own requests and drafts, and the
+    filed requests of the companies they represent (confirmed), whoever of
+    their representatives filed them."""
+    empresas = Representacion.objects.filter(
+        usuario=ciudadano, estado=EstadoRepresentacion.CONFIRMADA
+    ).values("empresa_id")
+    return Solicitud.objects.filter(
+        Q(ciudadano=ciudadano) | (Q(empresa__in=empresas) & ~Q(estado=Estado.BORRADOR))
+    ).select_related("tramite", "empresa")
 
 
 def borrador_abierto(*, ciudadano, tramite: Tramite) -> Solicitud | None:
@@ -36,11 +51,23 @@ def borrador_de_ciudadano(*, ciudadano, uuid) -> Solicitud:
 
 def solicitud_de_ciudadano(*, ciudadano, expediente: str) -> Solicitud:
     """A filed request of this citizen with everything its page shows, in a
-    fixed number of queries."""
+    fixed number of queries: for what only who filed it may do (correct,
+    withdraw, rate)."""
+    return _con_su_pagina(_de(ciudadano), expediente)
+
+
+def solicitud_para_seguir(*, ciudadano, expediente: str) -> Solicitud:
+    """A filed request this citizen may follow (theirs, or their company's)
+    with everything its page shows."""
+    return _con_su_pagina(_seguibles(ciudadano), expediente)
+
+
+def _con_su_pagina(consulta: QuerySet, expediente: str) -> Solicitud:
     solicitud = (
-        _de(ciudadano)
+        consulta
         .filter(expediente=expediente)
-        .select_related("tramite__oficina_resolucion", "asignado_a", "certificado", "cargo")
+        .select_related("tramite__oficina_resolucion", "asignado_a", "certificado", "cargo", "empresa",
+                        "ciudadano__perfil")
         .prefetch_related(
             "tramite__campos",
             "tramite__adjuntos_requeridos",
@@ -74,9 +101,25 @@ def adjunto_accesible(*, usuario, uuid) -> Adjunto:
 # --- Filing steps ----------------------------------------------------------------------------
 
 
+# The step where the citizen chooses whom they file for (a slug no question's name takes).
+PASO_A_NOMBRE_DE = "a-nombre-de"
+
+
+def ofrece_a_nombre_de(*, solicitud: Solicitud) -> bool:
+    """Whether the draft's filing asks "a nombre de quién": the procedure
+    accepts companies and its citizen represents one (or already chose one)."""
+    if not solicitud.tramite.acepta_empresas:
+        return solicitud.empresa_id is not None  # chosen before the catalog changed: let them change it
+    return solicitud.empresa_id is not None or Representacion.objects.filter(
+        usuario_id=solicitud.ciudadano_id, estado=EstadoRepresentacion.CONFIRMADA
+    ).exists()
+
+
 def pasos(*, solicitud: Solicitud) -> list[str]:
     tramite = solicitud.tramite
     lista = [campo.nombre for campo in tramite.campos.all()]
+    if ofrece_a_nombre_de(solicitud=solicitud):
+        lista.insert(0, PASO_A_NOMBRE_DE)
     if tramite.adjuntos_requeridos.all():
         lista.append("adjuntos")
     if tramite.tasa:
@@ -89,6 +132,16 @@ def solicitud_faltantes(*, solicitud: Solicitud) -> list[tuple[str, str]]:
     """What still stops the request from being filed, as (step, message).
     Stored answers are validated again against the current declaration."""
     faltantes = []
+    if solicitud.empresa_id is not None and not (
+        solicitud.tramite.acepta_empresas
+        and Representacion.objects.filter(
+            usuario_id=solicitud.ciudadano_id, empresa_id=solicitud.empresa_id,
+            estado=EstadoRepresentacion.CONFIRMADA,
+        ).exists()
+    ):
+        faltantes.append((PASO_A_NOMBRE_DE, _(
+            "Ya no puedes presentar este trámite a nombre de esa empresa: elige para quién lo presentas."
+        )))
     for campo in solicitud.tramite.campos.all():
         try:
             respuesta_validar(campo, solicitud.respuestas.get(campo.nombre, ""))
@@ -127,7 +180,7 @@ def mis_solicitudes(*, ciudadano) -> QuerySet:
     """The citizen's requests for "Mis trámites", with what each one's next
     step needs: the pending observation, the certificate and whether it was
     rated (a fixed number of queries however many there are)."""
-    consulta = solicitudes_de_ciudadano(ciudadano=ciudadano).select_related("certificado").prefetch_related(
+    consulta = _seguibles(ciudadano).order_by("-actualizado_en").select_related("certificado").prefetch_related(
         Prefetch(
             "observaciones",
             queryset=Observacion.objects.filter(subsanada_en__isnull=True),

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from .. import selectors
 from ..acciones import ACCIONES
 from ..archivos import ArchivoRevisado
-from ..cache import ciudadano_invalidar
+from ..cache import solicitud_invalidar
 from ..models import AccesoExpediente, AdjuntoRequerido, Observacion, Solicitud
 from ..plazos import DIAS_PARA_SUBSANAR, Calendario
 from ..transiciones import TransicionNoPermitida, bloquear, hoy_en_lima, transicionar
@@ -185,5 +185,5 @@ def acceso_registrar(*, solicitud: Solicitud, usuario) -> AccesoExpediente:
         oficina=", ".join(oficinas) or tramite.oficina_resolucion.nombre,
         rol=", ".join(roles) or (_("Administrador del sistema") if usuario.is_superuser else _("Personal")),
     )
-    ciudadano_invalidar(solicitud.ciudadano_id)
+    solicitud_invalidar(solicitud)
     return acceso

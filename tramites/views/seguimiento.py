@@ -65,7 +65,8 @@ def mis_tramites(request):
 def mi_solicitud(request, expediente):
 
     def construir():
-        solicitud = selectors.solicitud_de_ciudadano(ciudadano=request.user, expediente=expediente)
+        # Theirs, or filed for a company they represent (who filed it may act on it).
+        solicitud = selectors.solicitud_para_seguir(ciudadano=request.user, expediente=expediente)
         observaciones = list(solicitud.observaciones.all())
         pendiente = next((o for o in reversed(observaciones) if o.subsanada_en is None), None)
         return render_to_string(

@@ -67,6 +67,7 @@ TRAMITES = [
     {
         "codigo": "MDVE-002",
         "slug": "licencia-de-funcionamiento-riesgo-bajo",
+        "acepta_empresas": True,  # a company may file it through its representative
         "nombre": "Obtener la licencia de funcionamiento para establecimientos de riesgo bajo",
         "descripcion": (
             "Autoriza abrir un negocio de riesgo bajo (bodegas, librerías, peluquerías, "
@@ -102,6 +103,7 @@ TRAMITES = [
     {
         "codigo": "MDVE-003",
         "slug": "certificado-de-parametros-urbanisticos",
+        "acepta_empresas": True,
         "nombre": "Obtener el certificado de parámetros urbanísticos y edificatorios",
         "descripcion": (
             "Indica qué se puede construir en un predio: zonificación, alturas, retiros, "
@@ -131,6 +133,7 @@ TRAMITES = [
     {
         "codigo": "MDVE-004",
         "slug": "acceso-a-la-informacion-publica",
+        "acepta_empresas": True,
         "nombre": "Solicitar acceso a la información pública",
         "descripcion": (
             "Pide cualquier información que tenga la municipalidad: documentos, contratos, "
@@ -225,6 +228,7 @@ TRAMITES = [
     {
         "codigo": "MDVE-007",
         "slug": "certificado-de-numeracion",
+        "acepta_empresas": True,
         "nombre": "Obtener el certificado de numeración",
         "descripcion": (
             "Asigna o confirma el número municipal de la puerta de un predio. Se pide para "
