@@ -31,13 +31,18 @@ from .evaluacion import (
     solicitud_subsanar,
     solicitud_tomar,
 )
-from .presentacion import SolicitudIncompleta, solicitud_presentar
+from .presentacion import (
+    EmpresaNoPermitida,
+    SolicitudIncompleta,
+    borrador_a_nombre_de,
+    solicitud_presentar,
+)
 from .recordatorios import recordatorios_enviar
 from .vencimientos import plazos_vencidos_procesar, solicitud_no_presentar
 
 __all__ = [
-    "DIAS_PARA_SUBSANAR", "LimiteAdjuntosExcedido", "SolicitudIncompleta", "TransicionNoPermitida",
-    "acceso_registrar", "adjunto_agregar", "adjunto_quitar", "borrador_eliminar", "borrador_iniciar",
+    "DIAS_PARA_SUBSANAR", "EmpresaNoPermitida", "LimiteAdjuntosExcedido", "SolicitudIncompleta", "TransicionNoPermitida",
+    "acceso_registrar", "adjunto_agregar", "adjunto_quitar", "borrador_a_nombre_de", "borrador_eliminar", "borrador_iniciar",
     "borrador_pago_registrar", "borrador_responder", "cargo_emitir", "certificado_emitir",
     "certificado_revocar", "codigo_normalizar", "notificacion_leida_registrar", "plazos_vencidos_procesar",
     "recordatorios_enviar", "solicitud_aprobar", "solicitud_asignar", "solicitud_denegar",

@@ -1,6 +1,6 @@
-"""Filing a draft: an expediente number, the exact filing time, the due date
-in business days, the filing receipt; automatic approvals are decided at
-once."""
+"""Filing a draft: for whom (the citizen or a company they represent), an
+expediente number, the exact filing time, the due date in business days, the
+filing receipt; automatic approvals are decided at once."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,9 +25,16 @@ def expediente_siguiente(anio: int) -> str:
     return f"EXP-{anio}-{numero_siguiente(ContadorExpediente, anio):06d}"
 
 
-def _solicitante(ciudadano) -> dict:
+class EmpresaNoPermitida(ErrorDeDominio):
+    """The request cannot be filed for this company: the procedure does not
+    accept companies, or the citizen is not its confirmed representative."""
+
+
+def _solicitante(ciudadano, empresa=None) -> dict:
+    """Who files, as they are at filing time: the citizen (for a company,
+    its representative, who "presents" it) and the company it is for."""
     perfil = ciudadano.perfil
-    return {
+    datos = {
         "tipo_documento": perfil.tipo_documento,
         "numero_documento": perfil.numero_documento,
         "nombre_completo": perfil.nombre_completo,
@@ -36,6 +43,39 @@ def _solicitante(ciudadano) -> dict:
         "direccion": perfil.direccion,
         "ubigeo": perfil.ubigeo,
     }
+    if empresa is not None:
+        datos["empresa"] = {
+            "ruc": empresa.ruc,
+            "razon_social": empresa.razon_social,
+            "domicilio_fiscal": empresa.domicilio_fiscal,
+            "estado": empresa.estado,
+            "condicion": empresa.condicion,
+            "verificada_en": empresa.verificada_en.isoformat() if empresa.verificada_en else None,
+        }
+    return datos
+
+
+def borrador_a_nombre_de(*, solicitud: Solicitud, ciudadano, empresa_id: int | None) -> Solicitud:
+    """Files the draft for the citizen (None) or for a company they represent
+    with confirmation, if the procedure accepts companies."""
+    from ciudadanos.empresas import empresas_confirmadas
+
+    with transaction.atomic():
+        solicitud = bloquear(solicitud.pk)
+        if solicitud.ciudadano_id != ciudadano.pk or solicitud.estado != Estado.BORRADOR:
+            raise TransicionNoPermitida(_("Solo puedes cambiar esto en tus borradores."))
+        if empresa_id is not None:
+            if not solicitud.tramite.acepta_empresas:
+                raise EmpresaNoPermitida(_("Este trámite no se presenta a nombre de una empresa: preséntalo para ti."))
+            if not empresas_confirmadas(usuario=ciudadano).filter(pk=empresa_id).exists():
+                raise EmpresaNoPermitida(_(
+                    "Solo puedes presentar a nombre de una empresa que representas con confirmación. "
+                    "Elige otra opción o revisa «Mis empresas»."
+                ))
+        if solicitud.empresa_id != empresa_id:
+            solicitud.empresa_id = empresa_id
+            solicitud.save(update_fields=["empresa", "actualizado_en"])
+    return solicitud
 
 
 def solicitud_presentar(
@@ -44,9 +84,8 @@ def solicitud_presentar(
     """Files a complete draft. Filing the same draft twice returns the
     request already filed. `nivel_ingreso`: how the citizen logged in
     (ciudadanos.niveles), recorded on the request and in its history."""
-    from ciudadanos.models import NivelIngreso
-
     from ciudadanos import services as ciudadanos_services
+    from ciudadanos.models import NivelIngreso
 
     if solicitud.estado == Estado.BORRADOR and solicitud.ciudadano_id == ciudadano.pk:
         # An automatic step, before the lock: names RENIEC never confirmed are
@@ -70,7 +109,10 @@ def solicitud_presentar(
         solicitud.expediente = expediente_siguiente(local.year)
         solicitud.presentada_en = ahora
         solicitud.declaracion_jurada = True
-        solicitud.solicitante = _solicitante(solicitud.ciudadano)
+        empresa = solicitud.empresa  # still allowed: solicitud_faltantes checked the representation
+        solicitud.solicitante = _solicitante(solicitud.ciudadano, empresa)
+        if empresa is not None and empresa.verificada_en is None:
+            solicitud.datos_sin_verificar = True  # SUNAT did not answer when the company was added
         if ciudadanos_services.identidad_sin_verificar(getattr(solicitud.ciudadano, "perfil", None)):
             solicitud.datos_sin_verificar = True  # names typed, not confirmed by RENIEC nor in person
         tramite = solicitud.tramite

@@ -16,11 +16,14 @@ from django.views.decorators.http import require_http_methods
 
 from ciudadanos import niveles
 from ciudadanos import selectors as ciudadanos_selectors
+from ciudadanos.empresas import empresas_confirmadas
 from egov.errores import REINTENTAR_SEGUNDOS, es_caida
 
 from .. import selectors, services
 from ..declaraciones import TipoCampo, respuesta_inicial, respuesta_mostrar, respuesta_serializar
 from ..forms import (
+    PARA_MI,
+    ANombreDeForm,
     DeclaracionForm,
     PagoForm,
     pregunta_form,
@@ -71,8 +74,15 @@ def iniciar(request, slug):
     if subir is not None:
         return subir
     abierto = selectors.borrador_abierto(ciudadano=request.user, tramite=tramite)
-    if request.method == "POST":
+    # For a procedure that accepts companies, whom it is for is chosen first.
+    eleccion = _a_nombre_de_form(request, tramite, data=request.POST if {"a_nombre_de", "eligiendo"} & set(request.POST) else None)
+    if request.method == "POST" and (eleccion is None or eleccion.is_bound or abierto is not None):
+        if eleccion is not None and eleccion.is_bound and not eleccion.is_valid():
+            return render(request, "tramites/iniciar.html", {"tramite": tramite, "eleccion": eleccion}, status=400)
         solicitud = services.borrador_iniciar(ciudadano=request.user, tramite=tramite)
+        if eleccion is not None and eleccion.is_bound:
+            services.borrador_a_nombre_de(solicitud=solicitud, ciudadano=request.user, empresa_id=eleccion.empresa_id)
+            solicitud.refresh_from_db()
         if abierto is not None:
             messages.info(request, BORRADOR_REABIERTO)
         return redirect(_siguiente_pendiente(solicitud))
@@ -80,7 +90,20 @@ def iniciar(request, slug):
         abierto = selectors.borrador_de_ciudadano(ciudadano=request.user, uuid=abierto.uuid)
         messages.info(request, BORRADOR_REABIERTO)
         return redirect(_siguiente_pendiente(abierto))
-    return render(request, "tramites/iniciar.html", {"tramite": tramite})
+    return render(request, "tramites/iniciar.html", {"tramite": tramite, "eleccion": eleccion})
+
+
+def _a_nombre_de_form(request, tramite, *, data=None, inicial=None):
+    """The "a nombre de" choice, when the procedure accepts companies and the
+    citizen represents one with confirmation; None otherwise."""
+    if not tramite.acepta_empresas:
+        return None
+    empresas = list(empresas_confirmadas(usuario=request.user))
+    if not empresas:
+        return None
+    perfil = ciudadanos_selectors.perfil_de_usuario(usuario=request.user)
+    return ANombreDeForm(data, initial={"a_nombre_de": inicial} if inicial else None,
+                         persona=perfil.nombre_completo if perfil else request.user.email, empresas=empresas)
 
 
 def _url_paso(solicitud, paso, volver=False):
@@ -144,6 +167,8 @@ def paso(request, slug, uuid, paso):
         return _paso_pago(request, solicitud, contexto, siguiente)
     if paso == "revisar":
         return _paso_revisar(request, solicitud, contexto)
+    if paso == selectors.PASO_A_NOMBRE_DE:
+        return _paso_a_nombre_de(request, solicitud, contexto, siguiente)
     campo = next(c for c in solicitud.tramite.campos.all() if c.nombre == paso)
     return _paso_pregunta(request, solicitud, campo, contexto, siguiente)
 
@@ -177,6 +202,8 @@ def _paso_pregunta(request, solicitud, campo, contexto, siguiente):
         guardada = solicitud.respuestas.get(campo.nombre)
         inicial = (
             respuesta_inicial(campo, guardada) if guardada not in (None, "")
+            # Filed for a company: its RUC is already known (and checked with SUNAT).
+            else solicitud.empresa.ruc if solicitud.empresa_id and campo.nombre == "ruc"
             else _dato_del_perfil(request.user, campo)
         )
         form = pregunta_form(campo, initial=inicial)
@@ -185,6 +212,29 @@ def _paso_pregunta(request, solicitud, campo, contexto, siguiente):
     return render(request, "tramites/paso_pregunta.html", contexto, status=estado)
 
 
+
+
+def _paso_a_nombre_de(request, solicitud, contexto, siguiente):
+    actual = PARA_MI if solicitud.empresa_id is None else str(solicitud.empresa_id)
+    form = _a_nombre_de_form(request, solicitud.tramite, data=request.POST or None, inicial=actual)
+    if form is None:
+        # Nothing to choose any more (no confirmed company, or the procedure stopped accepting them).
+        services.borrador_a_nombre_de(solicitud=solicitud, ciudadano=request.user, empresa_id=None)
+        return redirect(siguiente or _url_paso(solicitud, "revisar"))
+    estado = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.borrador_a_nombre_de(
+                    solicitud=solicitud, ciudadano=request.user, empresa_id=form.empresa_id
+                )
+            except services.EmpresaNoPermitida as error:
+                form.add_error("a_nombre_de", str(error))
+            else:
+                return redirect(siguiente)
+        estado = 400
+    contexto.update(eleccion=form)
+    return render(request, "tramites/paso_a_nombre_de.html", contexto, status=estado)
 
 
 def _paso_adjuntos(request, solicitud, contexto, siguiente):
@@ -305,6 +355,8 @@ def _paso_revisar(request, solicitud, contexto):
         url_paso=lambda p: _url_paso(solicitud, p, volver=True),
         url_adjuntos=_url_paso(solicitud, "adjuntos", volver=True),
         url_pago=_url_paso(solicitud, "pago", volver=True),
+        url_a_nombre_de=(_url_paso(solicitud, selectors.PASO_A_NOMBRE_DE, volver=True)
+                         if selectors.PASO_A_NOMBRE_DE in selectors.pasos(solicitud=solicitud) else None),
         cambiar={c.nombre: _url_paso(solicitud, c.nombre, volver=True) for c in solicitud.tramite.campos.all()},
     )
     return render(request, "tramites/paso_revisar.html", contexto, status=estado)
