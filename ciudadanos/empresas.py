@@ -188,17 +188,7 @@ def _representacion_crear(empresa: Empresa, usuario: Usuario) -> tuple[Represent
             }),
             referencia=f"empresa:{empresa.pk}",
         )
-    _paginas_invalidar(usuario.pk)
     return representacion, True
-
-
-def _paginas_invalidar(usuario_id: int) -> None:
-    """The citizen's cached pages ("Mis trámites") change with the companies
-    they may follow. The version key is the one tramites renews; named here
-    because this app may not import that one."""
-    from egov.paginas import version_renovar_al_confirmar
-
-    version_renovar_al_confirmar(f"v:ciudadano:{usuario_id}")
 
 
 def _confirmada_de(usuario: Usuario, empresa_id: int) -> Representacion:
@@ -224,7 +214,6 @@ def representacion_confirmar(*, representacion: Representacion, por: Usuario) ->
         actual.confirmada_por = por
         actual.confirmada_en = timezone.now()
         actual.save(update_fields=["estado", "confirmada_por", "confirmada_en"])
-        _paginas_invalidar(actual.usuario_id)
     return True
 
 
@@ -236,7 +225,6 @@ def representacion_rechazar(*, representacion: Representacion, por: Usuario) -> 
         borradas, _detalle = Representacion.objects.filter(
             pk=representacion.pk, estado=EstadoRepresentacion.PENDIENTE
         ).delete()
-        _paginas_invalidar(representacion.usuario_id)
     return bool(borradas)
 
 
@@ -311,7 +299,6 @@ def invitacion_aceptar(*, token: str, usuario: Usuario) -> tuple[Representacion,
         representacion.confirmada_por = invitacion.invitante
         representacion.confirmada_en = timezone.now()
         representacion.save(update_fields=["estado", "invitada_por", "confirmada_por", "confirmada_en"])
-        _paginas_invalidar(usuario.pk)
     return representacion, True
 
 

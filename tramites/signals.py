@@ -5,9 +5,10 @@ for requests, which the citizens app announces without knowing about requests.""
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from ciudadanos.models import Representacion
 from ciudadanos.signals import notificacion_leida
 
-from .cache import catalogo_invalidar, solicitud_invalidar
+from .cache import catalogo_invalidar, ciudadano_invalidar, solicitud_invalidar
 from .models import AdjuntoRequerido, CampoTramite, Oficina, Tramite
 
 
@@ -33,6 +34,14 @@ def _valoracion_guardada(instance, **kwargs):
 
 post_save.connect(_valoracion_guardada, sender="transparencia.Valoracion", weak=False,
                   dispatch_uid="tramites_valoracion_guardada")
+
+
+@receiver(post_save, sender=Representacion)
+@receiver(post_delete, sender=Representacion)
+def _representacion_cambio(instance, **kwargs):
+    """The companies whose requests a citizen follows changed (confirmed,
+    rejected, removed): their pages render again, whoever made the change."""
+    ciudadano_invalidar(instance.usuario_id)
 
 
 @receiver(notificacion_leida)
