@@ -236,6 +236,11 @@ class IdentidadAdapter(DefaultSocialAccountAdapter):
         identidad = identidad_de(sociallogin)
         if not identidad["numero_documento"]:
             raise IngresoRechazado(_("ID GOB.PE no envió tu número de documento."))
+        if not identidad["email"]:
+            raise IngresoRechazado(_(
+                "ID GOB.PE no envió tu correo electrónico. Regístralo en ID GOB.PE, o crea tu cuenta del "
+                "portal con tu correo y contraseña."
+            ))
         if sociallogin.is_existing:
             if request.user.is_authenticated and request.user != sociallogin.user:
                 raise IngresoRechazado(_(

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 from .models import NivelIngreso, Perfil
 
@@ -116,6 +117,7 @@ def _siguiente_seguro(request) -> str:
     return reverse("tramites:mis_tramites")
 
 
+@require_GET
 @never_cache
 def subir(request):
     """The step-up page: the level the procedure needs, the ways to reach it,

@@ -28,8 +28,12 @@ urlpatterns = [
     path("cuenta/logout/", idgobpe.salir, name="cuenta_salir"),
     path("cuenta/idgobpe/vincular/", idgobpe.vincular, name="idgobpe_vincular"),
     path("cuenta/nivel/", niveles.subir, name="nivel_subir"),
-    # allauth's list of linked accounts is not offered: ID GOB.PE is the only one.
+    # allauth's list of linked accounts is not offered (ID GOB.PE is the only
+    # one), nor its bare error page (a refused login shows why, idgobpe.py),
+    # nor its signup form (ID GOB.PE gives all an account needs).
     path("cuenta/3rdparty/", idgobpe.no_disponible),
+    path("cuenta/3rdparty/login/error/", idgobpe.no_disponible),
+    path("cuenta/3rdparty/signup/", idgobpe.no_disponible),
     path("cuenta/", include("allauth.urls")),
     path("", include("ciudadanos.urls")),
     path("", include("tramites.urls")),

@@ -222,8 +222,11 @@ ESPERADO = {
     "ruta:cuenta/3rdparty/": get_y_post(NADIE),
     "socialaccount_connections": get_y_post(NADIE),
     "socialaccount_login_cancelled": solo_get(PUBLICO),
-    "socialaccount_login_error": solo_get(PUBLICO),
-    "socialaccount_signup": get_y_post(NADIE),  # without an ID GOB.PE login waiting: back to the login page
+    "ruta:cuenta/3rdparty/login/error/": solo_get(NADIE),  # the portal's own error page says why (idgobpe.py)
+    "socialaccount_login_error": solo_get(NADIE),
+    # No extra signup form: ID GOB.PE gives everything an account needs (idgobpe.py).
+    "ruta:cuenta/3rdparty/signup/": get_y_post(NADIE),
+    "socialaccount_signup": get_y_post(NADIE),
     "ruta:cuenta/social/connections/": solo_get(PUBLICO),  # allauth's old addresses: redirects
     "ruta:cuenta/social/login/cancelled/": solo_get(PUBLICO),
     "ruta:cuenta/social/login/error/": solo_get(PUBLICO),
