@@ -8,7 +8,7 @@ class CiudadanosConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import empresas, signals  # noqa: F401  (empresas adds its part of the data export)
 
 
 class PanelAdminConfig(admin_apps.AdminConfig):

@@ -26,6 +26,7 @@ from egov.dominio import ErrorDeDominio, NoEncontrado
 from egov.mensajes import correo_registrar
 
 from .models import Empresa, EstadoRepresentacion, Representacion, Usuario
+from .selectors import exportador_registrar
 
 MOTIVO_AGREGAR = "Agregar una empresa que representas"
 ESTADO_ACTIVO = "ACTIVO"
@@ -348,6 +349,21 @@ def representantes_de(*, empresa: Empresa, usuario: Usuario) -> list[Representac
         .select_related("usuario__perfil", "confirmada_por__perfil", "invitada_por__perfil")
         .order_by("-estado", "creada_en")
     )
+
+
+@exportador_registrar
+def _datos_exportar(usuario: Usuario) -> tuple[str, list]:
+    """The companies the citizen represents or asked to, for "Descargar mis datos"."""
+    return "empresas", [
+        {
+            "ruc": r.empresa.ruc,
+            "razon_social": r.empresa.razon_social,
+            "representacion": r.get_estado_display(),
+            "desde": timezone.localtime(r.creada_en).isoformat(),
+            "confirmada_el": timezone.localtime(r.confirmada_en).isoformat() if r.confirmada_en else None,
+        }
+        for r in representaciones_de(usuario=usuario)
+    ]
 
 
 def pendiente_de_empresa(*, usuario: Usuario, empresa_id: int, pk: int) -> Representacion:

@@ -250,3 +250,16 @@ def test_la_invitacion_vence(ciudadano, otro_ciudadano):
     with time_machine.travel(timezone.now() + datetime.timedelta(days=empresas.INVITACION_DIAS + 1)):
         with pytest.raises(empresas.InvitacionInvalida, match="venció"):
             empresas.invitacion_leer(token=enlaces[0], usuario=otro_ciudadano)
+
+
+def test_descargar_mis_datos_incluye_las_empresas_que_represento(web, ciudadano, otro_ciudadano):
+    empresa = Empresa.objects.create(ruc=ANDES, razon_social="COMERCIAL LOS ANDES S.A.C.")
+    Representacion.objects.create(empresa=empresa, usuario=ciudadano, estado=EstadoRepresentacion.CONFIRMADA,
+                                  confirmada_en=timezone.now())
+    Representacion.objects.create(empresa=empresa, usuario=otro_ciudadano)
+    entrar(web, ciudadano)
+    datos = web.get("/cuenta/mis-datos/").json()
+    assert [(e["ruc"], e["razon_social"], e["representacion"]) for e in datos["empresas"]] == [
+        (ANDES, "COMERCIAL LOS ANDES S.A.C.", "Confirmada")]
+    entrar(web, otro_ciudadano)
+    assert web.get("/cuenta/mis-datos/").json()["empresas"][0]["representacion"] == "Pendiente de confirmación"
