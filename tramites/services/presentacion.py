@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from egov.dominio import ErrorDeDominio
+from egov.dominio import AccionNoPermitida, ErrorDeDominio
 from egov.unico import numero_siguiente
 
 from .. import selectors
@@ -25,7 +25,7 @@ def expediente_siguiente(anio: int) -> str:
     return f"EXP-{anio}-{numero_siguiente(ContadorExpediente, anio):06d}"
 
 
-class EmpresaNoPermitida(ErrorDeDominio):
+class EmpresaNoPermitida(AccionNoPermitida):
     """The request cannot be filed for this company: the procedure does not
     accept companies, or the citizen is not its confirmed representative."""
 

@@ -75,7 +75,8 @@ def iniciar(request, slug):
         return subir
     abierto = selectors.borrador_abierto(ciudadano=request.user, tramite=tramite)
     # For a procedure that accepts companies, whom it is for is chosen first.
-    eleccion = _a_nombre_de_form(request, tramite, data=request.POST if {"a_nombre_de", "eligiendo"} & set(request.POST) else None)
+    eligiendo = bool({"a_nombre_de", "eligiendo"} & set(request.POST))  # sent by the choice's form
+    eleccion = _a_nombre_de_form(request, tramite, data=request.POST if eligiendo else None)
     if request.method == "POST" and (eleccion is None or eleccion.is_bound or abierto is not None):
         if eleccion is not None and eleccion.is_bound and not eleccion.is_valid():
             return render(request, "tramites/iniciar.html", {"tramite": tramite, "eleccion": eleccion}, status=400)
