@@ -155,20 +155,20 @@ def bloqueo_lento(monkeypatch):
 
     from tramites import transiciones
 
-    original = transiciones.ciudadano_invalidar
+    original = transiciones.solicitud_invalidar
 
     primera = []
 
-    def lento(usuario_id):
-        original(usuario_id)
+    def lento(solicitud):
+        original(solicitud)
         if not primera and threading.current_thread() is not threading.main_thread():
             # The first servant (a thread of _a_la_vez) to take the lock keeps it
             # until the other one's transaction is waiting on it: they really collide.
-            primera.append(usuario_id)
+            primera.append(solicitud.pk)
             assert esperar(otra_transaccion_espera_un_bloqueo, 10)
 
     # Called by transiciones.bloquear right after it takes the row lock.
-    monkeypatch.setattr(transiciones, "ciudadano_invalidar", lento)
+    monkeypatch.setattr(transiciones, "solicitud_invalidar", lento)
 
 
 @pytest.mark.postgres
