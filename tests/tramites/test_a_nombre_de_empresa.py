@@ -75,6 +75,11 @@ def test_un_tramite_sin_acepta_empresas_nunca_ofrece_la_eleccion(web, representa
     assert Solicitud.objects.get(pk=borrador.pk).empresa_id is None
 
 
+def test_la_pagina_del_tramite_dice_si_acepta_empresas(client, catalogo):
+    assert "a nombre de una empresa que representas" in client.get(f"/tramites/{LICENCIA}/").content.decode()
+    assert "a nombre de una empresa" not in client.get(f"/tramites/{DOMICILIO}/").content.decode()
+
+
 def test_sin_empresas_confirmadas_la_licencia_se_inicia_como_siempre(web, representante):
     empresa_de(representante, confirmada=False)
     pagina = web.get(INICIAR).content.decode()
