@@ -7,20 +7,28 @@ RP-initiated logout, and the page that explains a refused login."""
 from urllib.parse import urlencode
 
 import requests
+from allauth.account.utils import perform_login
 from allauth.account.views import logout as allauth_logout
 from allauth.socialaccount.adapter import get_adapter
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from allauth.socialaccount.providers.openid_connect import views as oidc
 from django.conf import settings
 from django.contrib import messages
+from django.core import signing
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
+
+from egov.mensajes import correo_registrar
 
 from . import identidad, niveles
+from .models import Usuario
+
+SAL_CORREO = "ciudadanos.idgobpe.vincular-por-correo"
 
 
 def _provider_conocido(provider_id: str) -> None:
@@ -120,6 +128,68 @@ def vincular(request):
         messages.success(request, _("Vinculamos tu ID GOB.PE. Desde ahora puedes ingresar con él."))
         return redirect("ciudadanos:perfil")
     return render(request, "socialaccount/vincular.html", {"datos": datos})
+
+
+@require_POST
+def vincular_correo_enviar(request):
+    """The other proof that the account is yours: a link to its email,
+    opened in this same browser (where the ID GOB.PE login waits)."""
+    pendiente = identidad.vinculacion_pendiente(request)
+    if pendiente is None or request.user.is_authenticated:
+        raise Http404
+    sociallogin, usuario_pk = pendiente
+    usuario = Usuario.objects.get(pk=usuario_pk)
+    token = signing.dumps({"u": usuario_pk, "uid": sociallogin.account.uid}, salt=SAL_CORREO)
+    contexto = {
+        "dni": identidad.identidad_de(sociallogin)["numero_documento"],
+        "enlace": request.build_absolute_uri(reverse("idgobpe_vincular_correo", args=[token])),
+        "ENTIDAD_NOMBRE": settings.ENTIDAD_NOMBRE, "SITE_URL": settings.SITE_URL,
+    }
+    correo_registrar(
+        para=[usuario.email], asunto=_("Vincular tu ID GOB.PE a tu cuenta"),
+        texto=render_to_string("socialaccount/correo/vincular.txt", contexto, request=request),
+        reservado=True, referencia="cuenta:idgobpe_vincular",
+    )
+    messages.success(request, _(
+        "Te enviamos un enlace al correo de tu cuenta. Ábrelo en este mismo navegador dentro de 15 minutos."
+    ))
+    return redirect("idgobpe_vincular")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def vincular_correo(request, token):
+    """The emailed link: a GET asks to confirm (mail scanners open links), the
+    POST links the identity and logs the citizen in."""
+    try:
+        datos = signing.loads(token, salt=SAL_CORREO, max_age=identidad.VINCULAR_SEGUNDOS)
+    except signing.BadSignature:
+        return error_de_ingreso(request, motivo=_("El enlace para vincular tu ID GOB.PE no es válido o venció."))
+    pendiente = identidad.vinculacion_pendiente(request)
+    if pendiente is None or pendiente[1] != datos.get("u") or pendiente[0].account.uid != datos.get("uid"):
+        return error_de_ingreso(request, motivo=_(
+            "Abre el enlace en el mismo navegador en el que ingresaste con ID GOB.PE, dentro de 15 minutos "
+            "(o vuelve a ingresar con ID GOB.PE para recibir otro)."
+        ))
+    sociallogin, usuario_pk = pendiente
+    datos_identidad = identidad.identidad_de(sociallogin)
+    if request.method != "POST":
+        return render(request, "socialaccount/vincular.html", {"datos": datos_identidad, "por_correo": True})
+    if request.user.is_authenticated and request.user.pk != usuario_pk:
+        return render(request, "socialaccount/vincular.html", {"otra_cuenta": True, "datos": datos_identidad},
+                      status=403)
+    usuario = Usuario.objects.get(pk=usuario_pk)
+    sociallogin.connect(request, usuario)
+    request.session.pop(identidad.SESION_VINCULAR, None)
+    messages.success(request, _("Vinculamos tu ID GOB.PE. Desde ahora puedes ingresar con él."))
+    if request.user.is_authenticated:
+        return redirect("ciudadanos:perfil")
+    # The account's own login steps still apply (its second factor, if it has one).
+    respuesta = perform_login(request, usuario, email_verification=settings.ACCOUNT_EMAIL_VERIFICATION,
+                              redirect_url=reverse("ciudadanos:perfil"))
+    if request.user.is_authenticated:
+        niveles.nivel_registrar(request, usuario, max(niveles.nivel_actual(request), datos_identidad["nivel"] or 1))
+    return respuesta
 
 
 def _cierre_idgobpe(request, destino: str) -> str | None:

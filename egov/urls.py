@@ -27,6 +27,8 @@ urlpatterns = [
     path("cuenta/oidc/<str:provider_id>/login/callback/", idgobpe.regresar, name="idgobpe_regresar"),
     path("cuenta/logout/", idgobpe.salir, name="cuenta_salir"),
     path("cuenta/idgobpe/vincular/", idgobpe.vincular, name="idgobpe_vincular"),
+    path("cuenta/idgobpe/vincular/correo/", idgobpe.vincular_correo_enviar, name="idgobpe_vincular_correo_enviar"),
+    path("cuenta/idgobpe/vincular/correo/<str:token>/", idgobpe.vincular_correo, name="idgobpe_vincular_correo"),
     path("cuenta/nivel/", niveles.subir, name="nivel_subir"),
     # allauth's list of linked accounts is not offered (ID GOB.PE is the only
     # one), nor its bare error page (a refused login shows why, idgobpe.py),

@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
+from django.core import mail
 from playwright.sync_api import expect
 
 from ciudadanos.models import NivelIdentidad, NivelIngreso, Perfil
@@ -134,6 +135,32 @@ def test_cuenta_existente_se_vincula_solo_tras_su_contrasena(page, servidor, ini
     _boton_idgobpe(page, servidor)  # ID GOB.PE's own session is still open: no password asked
     expect(page.get_by_role("button", name="Cerrar sesión")).to_be_visible()
     expect(page).to_have_url(f"{servidor}/cuenta/perfil/")
+    assert Perfil.objects.get(usuario=usuario).nivel_ingreso == NivelIngreso.IDGOBPE_UN_FACTOR
+
+
+def test_cuenta_existente_se_vincula_con_un_enlace_a_su_correo(page, servidor, new_context):
+    usuario = persona(numero_documento=MARIA["documento"], direccion="Jr. Junín 456", ubigeo="150122")
+    _boton_idgobpe(page, servidor)
+    _en_idgobpe(page, MARIA)
+    expect(page).to_have_url(f"{servidor}/cuenta/idgobpe/vincular/")
+    page.get_by_role("button", name="Enviarme un enlace por correo").click()
+    expect(page.locator("main")).to_contain_text("Te enviamos un enlace al correo de tu cuenta")
+    correo = next(m for m in mail.outbox if m.to == [usuario.email] and "ID GOB.PE" in m.subject)
+    enlace = re.search(r"http://\S+/cuenta/idgobpe/vincular/correo/\S+/", correo.body)[0]
+    assert not SocialAccount.objects.exists()
+
+    # Opened in another browser it links nothing: the ID GOB.PE login waits in this one.
+    otro = new_context().new_page()
+    otro.goto(enlace)
+    expect(otro.get_by_role("alert")).to_contain_text("en el mismo navegador")
+
+    page.goto(enlace)  # a GET only asks (mail scanners open links)
+    sin_violaciones_axe(page, "vincular por correo")
+    assert not SocialAccount.objects.exists()
+    page.get_by_role("button", name="Vincular ID GOB.PE").click()
+    expect(page.get_by_role("button", name="Cerrar sesión")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Vinculamos tu ID GOB.PE")
+    assert SocialAccount.objects.get(uid=MARIA["documento"]).user == usuario
     assert Perfil.objects.get(usuario=usuario).nivel_ingreso == NivelIngreso.IDGOBPE_UN_FACTOR
 
 

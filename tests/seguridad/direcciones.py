@@ -220,6 +220,7 @@ def rellenos(patron: Patron, mundo: Mundo) -> list[Relleno]:
         "transparencia:reclamo_hoja": [Relleno({"codigo": mundo.reclamo_x.codigo}, o["reclamo_x"])],
         **{clave: [Relleno({"provider_id": "idgobpe"}, GLOBAL)] for clave in (
             "idgobpe_ingresar", "idgobpe_regresar", "openid_connect_login", "openid_connect_callback")},
+        "idgobpe_vincular_correo": [Relleno({"token": "enlace-que-no-existe"}, GLOBAL)],
         "admin:auth_user_password_change": [Relleno({"id": o["ciudadana_a"].pk}, o["ciudadana_a"])],
     }
     return valores.get(patron.clave, [])

@@ -218,6 +218,8 @@ ESPERADO = {
     "openid_connect_callback": get_y_post(NADIE),
     "idgobpe_vincular": get_y_post(SESION),  # nothing to link: a 404 for visitors, back to the profile
     "nivel_subir": solo_get(SESION),
+    "idgobpe_vincular_correo_enviar": solo_post(NADIE),  # nothing to link: 404
+    "idgobpe_vincular_correo": get_y_post(PUBLICO),  # a bad link: its clear 400 page
     # Linked accounts are not listed (ID GOB.PE is the only one); the rest is allauth's flow.
     "ruta:cuenta/3rdparty/": get_y_post(NADIE),
     "socialaccount_connections": get_y_post(NADIE),
