@@ -210,3 +210,25 @@ def test_proveedor_caido_se_explica_sin_error_500(client):
     respuesta = client.post("/cuenta/oidc/idgobpe/login/")
     assert respuesta.status_code == 503
     assert "ID GOB.PE no responde" in respuesta.content.decode()
+
+
+# --- The filing receipt -------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_el_cargo_dice_con_que_identidad_se_presento(catalogo, ciudadano, al_confirmar):
+    import io
+
+    from pypdf import PdfReader
+
+    from tramites import services
+
+    with al_confirmar():
+        solicitud = services.solicitud_presentar(
+            solicitud=borrador_completo(ciudadano, DOMICILIO), ciudadano=ciudadano, declaracion_jurada=True,
+            nivel_ingreso=NivelIngreso.IDGOBPE_DOS_FACTORES,
+        )
+    solicitud.refresh_from_db()
+    with solicitud.cargo.archivo.open("rb") as archivo:
+        texto = " ".join("\n".join(p.extract_text() for p in PdfReader(io.BytesIO(archivo.read())).pages).split())
+    assert "Identidad al presentar ID GOB.PE con dos factores" in texto
