@@ -109,8 +109,10 @@ def test_pide_caido_o_lento_el_ciudadano_escribe_sus_nombres(usar_pide, cliente,
 def test_reniec_no_encuentra_el_dni(usar_pide, cliente):
     respuesta = cliente.post(EDITAR, sin_nombres("49999990"))
     assert respuesta.status_code == 400
-    assert "RENIEC no tiene registrado ese DNI" in Pagina(respuesta.content.decode()).errores.get(
-        "id_numero_documento_error", "") or "RENIEC no tiene registrado ese DNI" in respuesta.content.decode()
+    pagina = Pagina(respuesta.content.decode())
+    assert [(h, t) for h, t in pagina.resumen if "RENIEC" in t] == [
+        ("#id_numero_documento", "RENIEC no tiene registrado ese DNI. Revisa el número: son las 8 cifras de tu DNI.")
+    ]
     respuesta = cliente.post(EDITAR, con_dni("49999990"), follow=True)
     assert perfil_de(cliente).datos_reniec_en is None
     assert "RENIEC no encontró tu DNI" in respuesta.content.decode()
