@@ -44,6 +44,18 @@ def puerto_libre(direccion="127.0.0.1") -> int:
         return s.getsockname()[1]
 
 
+def detener_proceso(proceso, segundos=10) -> None:
+    """SIGTERM, then SIGKILL if it has not ended within `segundos`."""
+    if proceso is None or proceso.poll() is not None:
+        return
+    proceso.terminate()
+    try:
+        proceso.wait(timeout=segundos)
+    except subprocess.TimeoutExpired:
+        proceso.kill()
+        proceso.wait()
+
+
 def pedir(puerto, ruta, *, metodo="GET", host=HOST_PRUEBA, cabeceras=None, cuerpo=None,
           tls=None, origen="127.0.0.1", segundos=30):
     """One HTTP(S) request to 127.0.0.1:puerto from the loopback address `origen`
@@ -212,14 +224,7 @@ class Gunicorn:
 
     def detener(self, segundos=30):
         """SIGTERM (graceful stop of master and workers), SIGKILL if it takes too long."""
-        if self.proceso is None or self.proceso.poll() is not None:
-            return
-        self.proceso.send_signal(signal.SIGTERM)
-        try:
-            self.proceso.wait(timeout=segundos)
-        except subprocess.TimeoutExpired:
-            self.proceso.kill()
-            self.proceso.wait()
+        detener_proceso(self.proceso, segundos)
 
 
 # --- nginx --------------------------------------------------------------------------------------
@@ -486,14 +491,8 @@ class RedisPropio:
         assert esperar(self.responde, 10), "redis-server no arrancó"
 
     def detener(self):
-        if self.proceso is not None:
-            self.proceso.terminate()
-            try:
-                self.proceso.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proceso.kill()
-                self.proceso.wait()
-            self.proceso = None
+        detener_proceso(self.proceso)
+        self.proceso = None
         assert esperar(lambda: not self.responde(), 10)
 
     def cliente(self):
@@ -564,13 +563,7 @@ class Trabajador:
             self.proceso.wait(timeout=10)
 
     def terminar(self):
-        if self.proceso.poll() is None:
-            self.proceso.terminate()
-            try:
-                self.proceso.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proceso.kill()
-                self.proceso.wait()
+        detener_proceso(self.proceso, segundos=20)
 
 
 @pytest.fixture
@@ -687,13 +680,7 @@ class PideSimulado:
         return self
 
     def detener(self):
-        if self.proceso is not None and self.proceso.poll() is None:
-            self.proceso.terminate()
-            try:
-                self.proceso.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proceso.kill()
-                self.proceso.wait()
+        detener_proceso(self.proceso)
 
 
 class ProveedorIdgobpe:
@@ -766,10 +753,4 @@ class ProveedorIdgobpe:
             return False
 
     def detener(self):
-        if self.proceso is not None and self.proceso.poll() is None:
-            self.proceso.terminate()
-            try:
-                self.proceso.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proceso.kill()
-                self.proceso.wait()
+        detener_proceso(self.proceso)
