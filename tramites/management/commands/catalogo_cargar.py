@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from ciudadanos.models import NivelIngreso
 from tramites.models import AdjuntoRequerido, CampoTramite, Oficina, Tramite
 
 OFICINAS = [
@@ -196,6 +197,9 @@ TRAMITES = [
     {
         "codigo": "MDVE-006",
         "slug": "matrimonio-civil",
+        # A civil-status act: the person asking must have proved who they are
+        # with the national identity, not only with the portal's password.
+        "nivel_ingreso_minimo": NivelIngreso.IDGOBPE_UN_FACTOR,
         "nombre": "Solicitar la celebración de matrimonio civil",
         "descripcion": (
             "Reserva la fecha y presenta los documentos para casarte en la municipalidad. "
