@@ -8,7 +8,15 @@ from django.utils.translation import ngettext
 from egov.admin_base import PanelAdminMixin, PanelModelAdmin, SoloLecturaAdmin, columna_si_no
 
 from . import bloqueos, services
-from .models import BloqueoAcceso, NivelIdentidad, Perfil, Usuario
+from .models import (
+    BloqueoAcceso,
+    ConsultaPide,
+    Empresa,
+    NivelIdentidad,
+    Perfil,
+    Representacion,
+    Usuario,
+)
 
 
 class PerfilInline(admin.StackedInline):
@@ -104,6 +112,50 @@ class BloqueoAccesoAdmin(SoloLecturaAdmin):
             "Se desbloqueó %(n)d correo.", "Se desbloquearon %(n)d correos.", levantados
         ) % {"n": levantados}
         self.message_user(request, mensaje, messages.SUCCESS)
+
+
+class RepresentacionInline(admin.TabularInline):
+    model = Representacion
+    fk_name = "empresa"
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ("usuario", "estado", "creada_en", "confirmada_por", "confirmada_en", "invitada_por")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Empresa)
+class EmpresaAdmin(SoloLecturaAdmin):
+    """Companies citizens file for, as SUNAT described them, and who represents
+    each one. Representatives confirm one another on the portal; here the
+    entity only reads."""
+
+    list_display = ("ruc", "razon_social", "estado", "condicion", "verificada", "creada_en")
+    verificada = columna_si_no("verificada_en", _("verificada con SUNAT"))
+    list_filter = ("estado", "condicion")
+    search_fields = ("ruc", "razon_social")
+    readonly_fields = ("ruc", "razon_social", "estado", "condicion", "domicilio_fiscal", "verificada_en", "creada_en")
+    inlines = (RepresentacionInline,)
+
+
+@admin.register(ConsultaPide)
+class ConsultaPideAdmin(SoloLecturaAdmin):
+    """Every lookup made through PIDE: what the citizen reads in «Uso de mis
+    datos», for the entity's own audit (D.Leg. 1246, Ley 29733)."""
+
+    list_display = ("creada_en", "servicio", "documento", "resultado", "origen", "motivo", "referencia", "en_cache")
+    list_filter = ("servicio", "resultado", "origen", "en_cache")
+    search_fields = ("documento", "referencia")
+    date_hierarchy = "creada_en"
+    list_select_related = ("titular", "solicitada_por")
+    readonly_fields = (
+        "creada_en", "servicio", "documento", "titular", "origen", "solicitada_por", "motivo", "referencia",
+        "resultado", "en_cache",
+    )
 
 
 class _FechaFilter(admin.DateFieldListFilter):

@@ -25,6 +25,7 @@ from django.utils import timezone
 from ciudadanos import bloqueos
 from ciudadanos.models import (
     BloqueoAcceso,
+    ConsultaPide,
     Empresa,
     EstadoRepresentacion,
     Notificacion,
@@ -249,6 +250,10 @@ def mundo(db, django_capture_on_commit_callbacks) -> Mundo:
     Representacion.objects.create(empresa=empresa, usuario=ciudadana_a, estado=EstadoRepresentacion.CONFIRMADA,
                                   confirmada_en=timezone.now())
     pedido_b = Representacion.objects.create(empresa=empresa, usuario=ciudadano_b)
+    consulta = ConsultaPide.objects.create(
+        servicio="reniec", documento=CIUDADANA_A["numero_documento"], titular=ciudadana_a, origen="ciudadano",
+        solicitada_por=ciudadana_a, motivo="Completar tu perfil", resultado="encontrado",
+    )
 
     datos_a = tuple(CIUDADANA_A.values())
     de_x = frozenset({OFICINA_X, OFICINA_RECEPCION})
@@ -297,15 +302,16 @@ def mundo(db, django_capture_on_commit_callbacks) -> Mundo:
         "dia": Objeto("tramites.dianolaborable", dia.pk, nombre="el día no laborable"),
         "presencial": Objeto("transparencia.atencionpresencial", presencial.pk, nombre="la atención presencial"),
         "costo": Objeto("transparencia.costomensual", costo.pk, nombre="el costo mensual"),
+        "consulta_pide": Objeto("ciudadanos.consultapide", consulta.pk, nombre="una consulta a RENIEC sobre A"),
         "bloqueo": Objeto("ciudadanos.bloqueoacceso", BloqueoAcceso.objects.get().pk, nombre="un bloqueo de inicio de sesión"),
         "mensaje": Objeto("egov.mensaje", Mensaje.objects.get(referencia=f"notificacion:{aviso.pk}").pk,
                           nombre="la alerta por correo del aviso de A"),
     }
     admin_objetos = {}
     for objeto in (*objetos.values(), *catalogo.values()):
-        if objeto.modelo in ("tramites.adjunto", "ciudadanos.notificacion", "ciudadanos.empresa",
-                             "ciudadanos.representacion") or objeto is objetos["borrador"]:
-            continue  # not in the admin (a draft is outside every servant's list)
+        if objeto.modelo in ("tramites.adjunto", "ciudadanos.notificacion", "ciudadanos.representacion") \
+                or objeto is objetos["borrador"]:
+            continue  # not in the admin (a draft is outside every servant's list; a representation is inline)
         admin_objetos.setdefault(objeto.modelo, []).append(objeto)
     objetos.update(catalogo)
     actores = {

@@ -322,6 +322,10 @@ ESPERADO = {
         "ciudadanos/bloqueoacceso", ver=permiso("ciudadanos.change_usuario"), agregar=NADIE, cambiar=NADIE,
         borrar=NADIE,
     ),
+    # Read only: companies and their representatives, and the PIDE lookups (audit).
+    **modelo_admin("ciudadanos/empresa", ver=permiso("view", "change"), agregar=NADIE, cambiar=NADIE, borrar=NADIE),
+    **modelo_admin("ciudadanos/consultapide", ver=permiso("view", "change"), agregar=NADIE, cambiar=NADIE,
+                   borrar=NADIE),
     # An office with procedures, a procedure with requests: never deleted, only deactivated.
     **modelo_admin("tramites/oficina", ver=permiso("view", "change"), agregar=permiso("add"),
                    cambiar=permiso("change"), borrar=NADIE),
