@@ -24,6 +24,8 @@ ANDES = "20600000013"  # COMERCIAL LOS ANDES S.A.C., ACTIVO, HABIDO
 RIMAC = "20600000021"  # INVERSIONES RIMAC E.I.R.L., BAJA DE OFICIO
 SELVA = "20600000030"  # TRANSPORTES SELVA S.R.L., ACTIVO, NO HABIDO
 INEXISTENTE = "20600000048"  # SUNAT has no such taxpayer
+LENTA = "20600000056"  # SUNAT answers after 3 s
+CAIDA = "20600000064"  # SUNAT answers 503
 
 
 @pytest.fixture
@@ -139,6 +141,22 @@ def test_con_pide_caido_el_ciudadano_escribe_la_razon_social_y_queda_sin_verific
     assert empresa.razon_social == "Comercial Los Andes S.A.C." and empresa.verificada_en is None
     assert Representacion.objects.get(empresa=empresa).confirmada
     assert any("sin verificar" in m for m in avisos(respuesta))
+
+
+@pytest.mark.parametrize("ruc, caso", [(LENTA, "lenta"), (CAIDA, "caida")])
+def test_sunat_lenta_o_caida_no_detiene_al_ciudadano(web, ciudadano, pide, ruc, caso):
+    """A SUNAT answer slower than PIDE_TIMEOUT (2 s) or a 503: the citizen is
+    asked for the business name instead of waiting, and the lookup is recorded
+    as not available."""
+    entrar(web, ciudadano)
+    primera = web.post(AGREGAR, {"ruc": ruc})
+    assert primera.status_code == 400
+    assert "SUNAT no responde" in primera.content.decode()
+    assert ConsultaPide.objects.get().resultado == "no_disponible"
+    web.post(AGREGAR, {"ruc": ruc, "razon_social": f"Empresa {caso} S.A.C."})
+    empresa = Empresa.objects.get(ruc=ruc)
+    assert empresa.verificada_en is None
+    assert Representacion.objects.get(empresa=empresa, usuario=ciudadano).confirmada
 
 
 def test_un_segundo_representante_espera_hasta_que_el_primero_lo_confirme(web, ciudadano, pide):
