@@ -49,7 +49,7 @@ def crecer(hasta: int) -> None:
                 uuid, expediente, tramite_id, ciudadano_id, estado, respuestas, solicitante,
                 pago_canal, pago_numero, declaracion_jurada, presentada_en, fecha_limite,
                 decidida_en, dias_habiles_decision, dentro_de_plazo, por_silencio,
-                creado_en, actualizado_en)
+                datos_sin_verificar, creado_en, actualizado_en)
             SELECT md5(random()::text || n)::uuid,
                    'EXP-2025-' || lpad((n + %s)::text, 7, '0'),
                    (SELECT id FROM tramites_tramite ORDER BY id OFFSET (n %% 8) LIMIT 1),
@@ -65,7 +65,7 @@ def crecer(hasta: int) -> None:
                         THEN now() - (n %% 400) * interval '1 day' + (n %% 20) * interval '1 day' END,
                    CASE WHEN (n / 8) %% 8 IN (3, 4, 5, 6) THEN n %% 15 END,
                    CASE WHEN (n / 8) %% 8 IN (3, 4, 5, 6) THEN n %% 15 < 11 END,
-                   false,
+                   false, false,
                    now() - (n %% 400) * interval '1 day', now()
             FROM generate_series(1, %s) AS n
             """,
