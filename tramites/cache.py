@@ -9,6 +9,7 @@ The versions that refresh this app's cached pages (egov/paginas.py):
   filed for a company renews the pages of each of its confirmed representatives.
 """
 
+from ciudadanos.models import EstadoRepresentacion, Representacion
 from egov import paginas
 
 version_catalogo = paginas.VersionLocal("v:catalogo")
@@ -33,8 +34,6 @@ def solicitud_invalidar(solicitud) -> None:
     ciudadano_invalidar(solicitud.ciudadano_id)
     if solicitud.empresa_id is None:
         return
-    from ciudadanos.models import EstadoRepresentacion, Representacion
-
     for usuario_id in Representacion.objects.filter(
         empresa_id=solicitud.empresa_id, estado=EstadoRepresentacion.CONFIRMADA
     ).exclude(usuario_id=solicitud.ciudadano_id).values_list("usuario_id", flat=True):

@@ -357,7 +357,7 @@ def _paso_revisar(request, solicitud, contexto):
         url_adjuntos=_url_paso(solicitud, "adjuntos", volver=True),
         url_pago=_url_paso(solicitud, "pago", volver=True),
         url_a_nombre_de=(_url_paso(solicitud, selectors.PASO_A_NOMBRE_DE, volver=True)
-                         if selectors.PASO_A_NOMBRE_DE in selectors.pasos(solicitud=solicitud) else None),
+                         if selectors.ofrece_a_nombre_de(solicitud=solicitud) else None),
         cambiar={c.nombre: _url_paso(solicitud, c.nombre, volver=True) for c in solicitud.tramite.campos.all()},
     )
     return render(request, "tramites/paso_revisar.html", contexto, status=estado)
