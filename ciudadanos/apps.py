@@ -8,7 +8,8 @@ class CiudadanosConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import empresas, signals  # noqa: F401  (empresas adds its part of the data export)
+        # empresas adds its part of the data export; canales hears delivery receipts.
+        from . import canales, empresas, signals  # noqa: F401
 
 
 class PanelAdminConfig(admin_apps.AdminConfig):

@@ -181,6 +181,17 @@ class Perfil(models.Model):
         return self.nivel_identidad != NivelIdentidad.CORREO
 
 
+class CategoriaAviso(models.TextChoices):
+    """How urgent a notice's alert is. A notice with legal effect (a decision,
+    an observation) is alerted at once by every verified channel; a reminder
+    at once by email, and by SMS if the citizen chose so; news (a request
+    taken, a document issued) waits for the day's digest."""
+
+    LEGAL = "legal", _("Con efectos legales")
+    RECORDATORIO = "recordatorio", _("Recordatorio de plazo")
+    NOVEDAD = "novedad", _("Novedad de un trámite")
+
+
 class Notificacion(models.Model):
     """A notice in the citizen's casilla electrónica (Ley 31736). It is
     deposited here first; the email is only an alert (a row of the portal's
@@ -197,8 +208,19 @@ class Notificacion(models.Model):
         _("referencia"), max_length=60, blank=True, db_index=True,
         help_text=_("Lo que la originó, p. ej. solicitud:123 (la usan otras apps)."),
     )
+    categoria = models.CharField(
+        _("tipo de aviso"), max_length=12, choices=CategoriaAviso.choices, default=CategoriaAviso.NOVEDAD
+    )
+    plazo_vence_en = models.DateTimeField(
+        _("plazo que vence"), null=True, blank=True,
+        help_text=_("El plazo que corre para el ciudadano, si el aviso lo tiene (p. ej. para subsanar)."),
+    )
     depositada_en = models.DateTimeField(_("depositada el"), auto_now_add=True, db_index=True)
     leida_en = models.DateTimeField(_("leída el"), null=True, blank=True)
+    alertada_en = models.DateTimeField(
+        _("alertada el"), null=True, blank=True,
+        help_text=_("Cuando se registraron sus alertas (al momento, o en el resumen del día)."),
+    )
 
     class Meta:
         verbose_name = _("notificación")
@@ -206,6 +228,7 @@ class Notificacion(models.Model):
         ordering = ["-depositada_en", "-id"]
         indexes = [
             models.Index(fields=["usuario", "leida_en"], name="notificacion_no_leidas"),
+            models.Index(fields=["alertada_en", "categoria"], name="notificacion_por_alertar"),
         ]
 
     def __str__(self):
@@ -215,6 +238,102 @@ class Notificacion(models.Model):
         from django.urls import reverse
 
         return reverse("ciudadanos:notificacion", kwargs={"pk": self.pk})
+
+    @property
+    def con_efecto_legal(self) -> bool:
+        return self.categoria == CategoriaAviso.LEGAL
+
+
+class ConsentimientoNotificacion(models.Model):
+    """The citizen's consent to be notified with legal effect in the casilla
+    electrónica (Ley 31736): the exact text accepted, when, from where and
+    with which identity level. Withdrawing keeps the row (the evidence) and
+    records when; a new acceptance is a new row."""
+
+    usuario = models.ForeignKey(
+        Usuario, on_delete=models.CASCADE, related_name="consentimientos", verbose_name=_("ciudadano")
+    )
+    version = models.CharField(_("versión del texto"), max_length=20)
+    texto = models.TextField(_("texto aceptado"))
+    aceptado_en = models.DateTimeField(_("aceptado el"), default=timezone.now)
+    ip = models.GenericIPAddressField(_("dirección IP"), null=True, blank=True)
+    nivel_ingreso = models.PositiveSmallIntegerField(
+        _("nivel de ingreso"), choices=NivelIngreso.choices, null=True, blank=True
+    )
+    retirado_en = models.DateTimeField(_("retirado el"), null=True, blank=True)
+    retiro_ip = models.GenericIPAddressField(_("IP del retiro"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consentimiento de notificación electrónica")
+        verbose_name_plural = _("consentimientos de notificación electrónica")
+        ordering = ["-aceptado_en", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["usuario"], condition=models.Q(retirado_en__isnull=True), name="consentimiento_vigente_unico"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.usuario} ({self.aceptado_en:%Y-%m-%d})"
+
+    @property
+    def vigente(self) -> bool:
+        return self.retirado_en is None
+
+
+class TipoCanal(models.TextChoices):
+    CORREO = "correo", _("Correo electrónico")
+    SMS = "sms", _("Teléfono celular (SMS)")
+
+
+class CanalAviso(models.Model):
+    """A way to alert the citizen: their account's email, or a mobile phone
+    verified by a one-time code sent to it. A channel whose last alert
+    bounced or failed is "failing" until an alert reaches it again; the
+    citizen is told at their next login."""
+
+    usuario = models.ForeignKey(
+        Usuario, on_delete=models.CASCADE, related_name="canales_aviso", verbose_name=_("ciudadano")
+    )
+    tipo = models.CharField(_("canal"), max_length=6, choices=TipoCanal.choices)
+    destino = models.CharField(_("dirección o número"), max_length=254)
+    verificado_en = models.DateTimeField(_("verificado el"), null=True, blank=True)
+    # The pending one-time code (its hash), for a phone being verified.
+    codigo_hash = models.CharField(max_length=128, blank=True, editable=False)
+    codigo_enviado_en = models.DateTimeField(_("código enviado el"), null=True, blank=True)
+    codigo_intentos = models.PositiveSmallIntegerField(_("intentos con el código"), default=0)
+    # Which alerts besides those with legal effect go by SMS (the citizen chooses).
+    sms_recordatorios = models.BooleanField(_("recordatorios de plazo por SMS"), default=True)
+    sms_novedades = models.BooleanField(_("resumen de novedades por SMS"), default=False)
+    falla = models.CharField(_("falla"), max_length=15, blank=True)
+    falla_detalle = models.CharField(_("detalle de la falla"), max_length=300, blank=True)
+    falla_en = models.DateTimeField(_("falla desde"), null=True, blank=True)
+    falla_avisada_en = models.DateTimeField(_("falla avisada al ciudadano el"), null=True, blank=True)
+    creado_en = models.DateTimeField(_("creado el"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("canal de aviso")
+        verbose_name_plural = _("canales de aviso")
+        ordering = ["usuario", "tipo"]
+        constraints = [
+            models.UniqueConstraint(fields=["usuario", "tipo"], name="canal_aviso_unico"),
+            # A phone number alerts one account: the first to verify it.
+            models.UniqueConstraint(
+                fields=["tipo", "destino"], condition=models.Q(verificado_en__isnull=False),
+                name="canal_verificado_unico",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_tipo_display()}: {self.destino}"
+
+    @property
+    def verificado(self) -> bool:
+        return self.verificado_en is not None
+
+    @property
+    def fallando(self) -> bool:
+        return bool(self.falla)
 
 
 class BloqueoAcceso(models.Model):

@@ -1,4 +1,4 @@
-"""Every write about citizens: profiles, identity assurance, email alerts."""
+"""Every write about citizens: profiles, identity assurance, the casilla's notices."""
 
 import datetime
 
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from egov.mensajes import correo_registrar
 
 from .models import (
+    CategoriaAviso,
     ConsultaPide,
     NivelIdentidad,
     Notificacion,
@@ -304,30 +305,30 @@ def clave_no_leidas(usuario_id: int) -> str:
 
 
 def aviso_depositar(
-    *, usuario: Usuario, asunto: str, cuerpo: str, enlace: str, referencia: str = ""
+    *, usuario: Usuario, asunto: str, cuerpo: str, enlace: str, referencia: str = "",
+    categoria: str = CategoriaAviso.NOVEDAD, plazo_vence_en=None,
 ) -> Notificacion:
     """The one way the portal tells a citizen something about their requests.
 
-    Other apps give a subject, a text, a link and an opaque reference (never
-    their own objects). The notice is deposited in the casilla electrónica and
-    its email alert recorded in the portal's outbox, in the same transaction.
+    Other apps give a subject, a text, a link, an opaque reference (never
+    their own objects), how urgent it is (`categoria`) and the deadline it
+    starts, if any. The notice is deposited in the casilla electrónica and
+    its alerts recorded in the portal's outbox in the same transaction (at
+    once, or in the day's digest for routine news: ciudadanos/alertas.py).
+    A notice with legal effect needs the citizen's consent in force
+    (`canales.consentimiento_vigente`): the caller checks it first and
+    notifies by other means without it.
     """
+    from .alertas import alertas_registrar
+
     with transaction.atomic():
         notificacion = Notificacion.objects.create(
-            usuario=usuario, asunto=asunto[:200], cuerpo=cuerpo, enlace=enlace, referencia=referencia
+            usuario=usuario, asunto=asunto[:200], cuerpo=cuerpo, enlace=enlace, referencia=referencia,
+            categoria=categoria, plazo_vence_en=plazo_vence_en,
         )
         _no_leidas_invalidar(usuario.pk)
-        if usuario.is_active:
-            correo_registrar(
-                para=[usuario.email], asunto=notificacion.asunto,
-                texto=render_to_string("ciudadanos/correo/aviso.txt", {
-                    "usuario": usuario,
-                    "asunto": notificacion.asunto,
-                    "enlace": settings.SITE_URL + notificacion.get_absolute_url(),
-                    "ENTIDAD_NOMBRE": settings.ENTIDAD_NOMBRE,
-                }),
-                referencia=f"notificacion:{notificacion.pk}",
-            )
+        if categoria != CategoriaAviso.NOVEDAD:
+            alertas_registrar(notificacion=notificacion)
     return notificacion
 
 

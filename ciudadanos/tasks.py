@@ -12,3 +12,11 @@ def correo_enviar(*, asunto: str, texto: str, para: list[str], html: str = "") -
     """Drains account emails enqueued as a payload before the outbox existed:
     each becomes an outbox row (reserved: it may carry a one-time link)."""
     correo_registrar(para=para, asunto=asunto, texto=texto, html=html, reservado=True)
+
+
+@shared_task
+def resumenes_enviar() -> dict:
+    """Beat, once a day (AVISOS_RESUMEN_HORA): the digest of routine news."""
+    from .alertas import resumenes_enviar as enviar
+
+    return enviar()

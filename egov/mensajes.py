@@ -1,5 +1,6 @@
 """
-Every message the portal sends goes through this one path.
+Every message the portal sends, email or SMS (egov/sms.py), goes through
+this one path.
 
 * `correo_registrar` writes the message as a row (`egov.models.Mensaje`), in
   the transaction of the work that causes it, and enqueues its task after
@@ -24,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import EstadoMensaje, Mensaje
+from .sms import Aplazado
 from .tareas import LOTE_BARRIDO, encolar
 
 log = logging.getLogger(__name__)
@@ -61,17 +63,26 @@ def intervalo_tras(intentos: int) -> datetime.timedelta:
     return min(PRIMER_INTERVALO * 2 ** max(intentos - 1, 0), MAX_INTERVALO)
 
 
-def _entregar(mensaje: Mensaje) -> None:
+def _entregar(mensaje: Mensaje) -> str:
+    """Hands the message to its channel; returns the provider's id for it
+    ("" when the channel gives none, as SMTP), which its receipts will name."""
+    if mensaje.canal == Mensaje.Canal.SMS:
+        from .sms import sms_entregar
+
+        return sms_entregar(mensaje)
     correo = EmailMultiAlternatives(mensaje.asunto, mensaje.texto, settings.DEFAULT_FROM_EMAIL, mensaje.destinatarios)
     if mensaje.html:
         correo.attach_alternative(mensaje.html, "text/html")
     correo.send()
+    estado = getattr(correo, "anymail_status", None)  # set by django-anymail's backends
+    return (estado.message_id or "") if estado is not None and isinstance(estado.message_id, str) else ""
 
 
 def mensaje_enviar(*, mensaje_id: int) -> str:
     """Sends a pending message once: "enviado", "omitido" (already sent, not
-    found, or not due), or "fallido" (recorded on the row; the sweeper tries
-    again when its time comes)."""
+    found, or not due), "aplazado" (an SMS over its number's hourly limit) or
+    "fallido" (recorded on the row; the sweeper tries again when its time
+    comes)."""
     ahora = timezone.now()
     with transaction.atomic():
         mensaje = Mensaje.objects.select_for_update().filter(pk=mensaje_id).first()
@@ -81,7 +92,12 @@ def mensaje_enviar(*, mensaje_id: int) -> str:
             return "omitido"  # a duplicate delivery arriving before the pause is over
         mensaje.intentos += 1
         try:
-            _entregar(mensaje)
+            proveedor_id = _entregar(mensaje)
+        except Aplazado as aplazado:  # the number's hourly SMS limit: waits, no failed try
+            mensaje.intentos -= 1
+            mensaje.proximo_intento_en = aplazado.hasta
+            mensaje.save(update_fields=["proximo_intento_en"])
+            return "aplazado"
         except Exception as error:  # noqa: BLE001 - any failure is recorded; the schedule retries
             log.warning("no se pudo enviar el mensaje %s (intento %s)", mensaje.pk, mensaje.intentos, exc_info=True)
             mensaje.error = f"{error.__class__.__name__}: {error}"[:2000]
@@ -96,6 +112,7 @@ def mensaje_enviar(*, mensaje_id: int) -> str:
         mensaje.enviado_en = timezone.now()
         mensaje.proximo_intento_en = None
         mensaje.error = ""
+        mensaje.proveedor_id = proveedor_id[:100]
         if mensaje.reservado:
             mensaje.texto = mensaje.html = ""
         mensaje.save()

@@ -132,8 +132,22 @@ class MensajeQuerySet(models.QuerySet):
         )
 
 
+class EstadoEntrega(models.TextChoices):
+    """What the provider says became of a sent message (its delivery receipt)."""
+
+    SIN_CONFIRMAR = "sin_confirmar", _("Sin confirmar")
+    ENTREGADO = "entregado", _("Entregado")
+    REBOTADO = "rebotado", _("Rebotado (dirección o número inexistente)")
+    QUEJA = "queja", _("Marcado como no deseado")
+    FALLIDO = "fallido", _("No se pudo entregar")
+
+    @classmethod
+    def fallas(cls) -> tuple[str, ...]:
+        return (cls.REBOTADO, cls.QUEJA, cls.FALLIDO)
+
+
 class Mensaje(models.Model):
-    """One outbound message (today an email; the SMS alerts join this table).
+    """One outbound message: an email or an SMS.
 
     Written in the transaction of the work that causes it (a signup, a
     notice, a complaint, a digest), already rendered, and sent by a task after
@@ -143,9 +157,12 @@ class Mensaje(models.Model):
 
     class Canal(models.TextChoices):
         CORREO = "correo", _("Correo electrónico")
+        SMS = "sms", _("SMS")
 
     canal = models.CharField(_("canal"), max_length=10, choices=Canal.choices, default=Canal.CORREO)
-    para = models.TextField(_("destinatarios"), help_text=_("Direcciones separadas por comas."))
+    para = models.TextField(
+        _("destinatarios"), help_text=_("Direcciones separadas por comas; en un SMS, el número (+51…)."),
+    )
     asunto = models.CharField(_("asunto"), max_length=255)
     texto = models.TextField(_("texto"), blank=True)
     html = models.TextField(_("HTML"), blank=True)
@@ -165,6 +182,13 @@ class Mensaje(models.Model):
     proximo_intento_en = models.DateTimeField(_("próximo intento"), null=True, blank=True)
     creado_en = models.DateTimeField(_("creado el"), default=timezone.now, db_index=True)
     enviado_en = models.DateTimeField(_("enviado el"), null=True, blank=True)
+    # The provider's id for the message, by which its delivery receipts find it.
+    proveedor_id = models.CharField(_("identificador del proveedor"), max_length=100, blank=True)
+    entrega = models.CharField(
+        _("entrega"), max_length=15, choices=EstadoEntrega.choices, default=EstadoEntrega.SIN_CONFIRMAR
+    )
+    entrega_en = models.DateTimeField(_("entrega informada el"), null=True, blank=True)
+    entrega_detalle = models.CharField(_("detalle de la entrega"), max_length=300, blank=True)
 
     objects = MensajeQuerySet.as_manager()
 
@@ -173,6 +197,11 @@ class Mensaje(models.Model):
         verbose_name_plural = _("mensajes salientes")
         ordering = ["-creado_en", "-pk"]
         indexes = [models.Index(fields=["estado", "proximo_intento_en"], name="mensaje_por_enviar")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["canal", "proveedor_id"], condition=~Q(proveedor_id=""), name="mensaje_proveedor_id_unico"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.asunto} → {self.para}"
@@ -180,3 +209,26 @@ class Mensaje(models.Model):
     @property
     def destinatarios(self) -> list[str]:
         return [d.strip() for d in self.para.split(",") if d.strip()]
+
+
+class ReciboEntrega(models.Model):
+    """One delivery receipt as the provider sent it (email webhook or SMS
+    callback): the evidence behind Mensaje.entrega. A receipt sent twice
+    (a retry, a replay) is the same row."""
+
+    mensaje = models.ForeignKey(Mensaje, on_delete=models.CASCADE, related_name="recibos", verbose_name=_("mensaje"))
+    estado = models.CharField(_("estado"), max_length=15, choices=EstadoEntrega.choices)
+    ocurrido_en = models.DateTimeField(_("ocurrió el"), help_text=_("Según el proveedor."))
+    recibido_en = models.DateTimeField(_("recibido el"), auto_now_add=True)
+    detalle = models.CharField(_("detalle"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("recibo de entrega")
+        verbose_name_plural = _("recibos de entrega")
+        ordering = ["ocurrido_en", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["mensaje", "estado", "ocurrido_en"], name="recibo_entrega_unico"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_estado_display()} {self.ocurrido_en:%Y-%m-%d %H:%M}"

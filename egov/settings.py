@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "anymail",
     "csp",
     "egov",
     "ciudadanos",
@@ -301,11 +302,51 @@ if env("EMAIL_URL", default=""):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
+# A transactional email provider (through django-anymail) instead of SMTP, for
+# delivery receipts: its webhook, /webhooks/correo/<proveedor>/tracking/, tells
+# the portal which alerts were delivered, bounced or marked as spam.
+EMAIL_PROVEEDOR = env("EMAIL_PROVEEDOR", default="")  # postmark, sendgrid, brevo or mailgun
+if EMAIL_PROVEEDOR:
+    _clave = "SERVER_TOKEN" if EMAIL_PROVEEDOR == "postmark" else "API_KEY"
+    EMAIL_BACKEND = f"anymail.backends.{EMAIL_PROVEEDOR}.EmailBackend"
+    ANYMAIL = {
+        f"{EMAIL_PROVEEDOR.upper()}_{_clave}": env("EMAIL_PROVEEDOR_CLAVE"),
+        # "usuario:clave" the provider sends with each webhook call (HTTP Basic).
+        "WEBHOOK_SECRET": env("EMAIL_WEBHOOK_SECRETO"),
+    }
+    if env("EMAIL_PROVEEDOR_URL", default=""):
+        ANYMAIL[f"{EMAIL_PROVEEDOR.upper()}_API_URL"] = env("EMAIL_PROVEEDOR_URL")
+    if env("EMAIL_PROVEEDOR_FIRMA", default=""):  # Mailgun signs its webhooks with this key
+        ANYMAIL[f"{EMAIL_PROVEEDOR.upper()}_WEBHOOK_SIGNING_KEY"] = env("EMAIL_PROVEEDOR_FIRMA")
 DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL",
     default="Mesa de partes digital <no-responder@villaesperanza.gob.pe>",
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- SMS alerts ----------------------------------------------------------------
+# The provider's endpoint with its credentials in one URL (README, "Avisos por
+# SMS"): https://clave:secreto@api.proveedor.pe/sms/json. file:///ruta writes
+# each SMS as a file (the embedded default: VAR_DIR/sms), console:// prints it.
+# Empty in production: the portal offers no SMS alerts.
+SMS_URL = env("SMS_URL", default=f"file://{VAR_DIR / 'sms'}" if DEBUG else "")
+# The sender name the phone shows (up to 11 letters and digits).
+SMS_REMITENTE = env("SMS_REMITENTE", default=env("ENTIDAD_SIGLA", default="MDVE"))
+# Shared secret that signs the provider's delivery callbacks (/webhooks/sms/recibo/).
+SMS_RECIBO_SECRETO = env("SMS_RECIBO_SECRETO", default="")
+# SMS one phone number may receive per hour; more wait for the next hour.
+SMS_POR_HORA = env.int("SMS_POR_HORA", default=6)
+
+# --- Notices with legal effect --------------------------------------------------
+# When a notice in the casilla takes legal effect (README, "Fecha de
+# notificación"): "deposito" (the day it is deposited, TUO Ley 27444 art. 20.4
+# and 25), "apertura" (the day the citizen first opens it) or "dias_habiles"
+# (the first opening, or NOTIFICACION_DIAS_HABILES business days after the
+# deposit if it is not opened before).
+NOTIFICACION_EFECTO = env("NOTIFICACION_EFECTO", default="deposito")
+NOTIFICACION_DIAS_HABILES = env.int("NOTIFICACION_DIAS_HABILES", default=5)
+# Local hour of the daily digest of routine news (one email per citizen).
+AVISOS_RESUMEN_HORA = env.int("AVISOS_RESUMEN_HORA", default=18)
 
 # --- Celery ------------------------------------------------------------------
 
@@ -345,6 +386,7 @@ CELERY_BEAT_SCHEDULE = {
     "reclamos-recordatorio": {"task": "transparencia.tasks.reclamos_recordar", "schedule": crontab(hour=7, minute=5)},
     "indicadores": {"task": "transparencia.tasks.indicadores_refrescar", "schedule": crontab(minute=10)},
     "sesiones-vencidas": {"task": "egov.tasks.sesiones_vencidas_borrar", "schedule": crontab(hour=3, minute=30)},
+    "avisos-resumen": {"task": "ciudadanos.tasks.resumenes_enviar", "schedule": crontab(hour=AVISOS_RESUMEN_HORA, minute=0)},
 }
 
 # --- Internationalisation ----------------------------------------------------

@@ -74,3 +74,7 @@ SITE_URL = "http://testserver"
 # A demo signing certificate is created under the run's temporary VAR_DIR.
 CERT_SIGNING_DEMO = True
 CERT_SIGNING_PASSWORD = "demo"  # noqa: S105 - a throwaway test certificate
+# SMS alerts are written as files under the run's VAR_DIR (egov/sms_adaptadores.py);
+# tests of the HTTP adapter point SMS_URL at the local provider stand-in.
+SMS_URL = f"file://{VAR_DIR / 'sms'}"
+SMS_RECIBO_SECRETO = secrets.token_urlsafe(24)

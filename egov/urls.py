@@ -37,6 +37,8 @@ urlpatterns = [
     path("cuenta/3rdparty/login/error/", idgobpe.no_disponible),
     path("cuenta/3rdparty/signup/", idgobpe.no_disponible),
     path("cuenta/", include("allauth.urls")),
+    # Delivery receipts of the email provider (django-anymail checks its shared secret).
+    path("webhooks/correo/", include("anymail.urls")),
     path("", include("ciudadanos.urls")),
     path("", include("tramites.urls")),
     path("", include("transparencia.urls")),

@@ -9,6 +9,7 @@ class TramitesConfig(AppConfig):
     def import_models(self):
         super().import_models()
         # The resolution of a denial lives in its own package, loaded with the app's models.
+        from .constancias import models as _constancias  # noqa: F401
         from .resoluciones import models  # noqa: F401
 
     def ready(self):

@@ -257,6 +257,7 @@ class TipoEvento(models.TextChoices):
     DOCUMENTO_EMITIDO = "documento_emitido", _("Documento emitido")
     CERTIFICADO_REVOCADO = "certificado_revocado", _("Certificado revocado")
     NOTIFICACION_LEIDA = "notificacion_leida", _("Notificación leída")
+    NOTIFICAR_OTRO_MEDIO = "notificar_otro_medio", _("Notificar por otro medio (sin consentimiento de casilla)")
 
 
 class Evento(models.Model):
