@@ -55,3 +55,13 @@ class PerfilFactory(factory.django.DjangoModelFactory):
     telefono = "+51987654321"
     direccion = "Jr. Junín 456"
     ubigeo = "150101"
+
+    @factory.post_generation
+    def consentimiento(obj, create, extracted, **kwargs):
+        """A citizen with a profile has accepted to be notified in the casilla
+        (as every citizen who filed online has); PerfilFactory(consentimiento=False)
+        is one who has not."""
+        if create and extracted is not False:
+            from ciudadanos.canales import consentimiento_aceptar
+
+            consentimiento_aceptar(usuario=obj.usuario, ip="127.0.0.1", nivel_ingreso=1)
