@@ -23,7 +23,6 @@ import logging
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -35,6 +34,10 @@ from .canales import telefono_verificado
 from .models import CategoriaAviso, Notificacion, Usuario
 
 log = logging.getLogger(__name__)
+
+
+# The casilla's address (ciudadanos/urls.py), as emails and SMS give it.
+RUTA_CASILLA = "/casilla/"
 
 
 def referencia_de(notificacion: Notificacion) -> str:
@@ -55,7 +58,7 @@ def efecto_texto() -> str:
 
 
 def _sms_texto(con_efecto_legal: bool, cuantas: int = 1) -> str:
-    casilla = settings.SITE_URL + reverse("ciudadanos:casilla")
+    casilla = settings.SITE_URL + RUTA_CASILLA
     if con_efecto_legal:
         return _("%(sigla)s: tienes una notificación con efectos legales en tu casilla electrónica. Léela en %(url)s") % {
             "sigla": settings.SMS_REMITENTE, "url": casilla}
@@ -132,7 +135,7 @@ def resumen_enviar(*, usuario_id: int, hasta=None) -> int:
             ) % {"n": len(sin_leer)},
             texto=render_to_string("ciudadanos/correo/resumen.txt", {
                 "usuario": usuario, "notificaciones": sin_leer, "dia": dia, "SITE_URL": settings.SITE_URL,
-                "casilla": settings.SITE_URL + reverse("ciudadanos:casilla"),
+                "casilla": settings.SITE_URL + RUTA_CASILLA,
                 "ENTIDAD_NOMBRE": settings.ENTIDAD_NOMBRE,
             }),
             referencia=f"resumen:{usuario.pk}:{dia.isoformat()}",

@@ -44,6 +44,7 @@ class UsuarioFactory(factory.django.DjangoModelFactory):
 class PerfilFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Perfil
+        skip_postgeneration_save = True
 
     usuario = factory.SubFactory(UsuarioFactory)
     tipo_documento = TipoDocumento.DNI
