@@ -20,6 +20,7 @@ class EgovConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from . import entregas_correo  # noqa: F401 - connects the email provider's delivery receipts
         from .permisos import permisos_en_castellano
         from .salud import comprobacion_registrar
 

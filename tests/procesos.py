@@ -754,3 +754,107 @@ class ProveedorIdgobpe:
 
     def detener(self):
         detener_proceso(self.proceso)
+
+
+class ProveedorCorreo:
+    """The local Postmark stand-in (tools/correo_simulado/servidor.py) as a
+    process of its own on a free port of 127.0.0.1. The portal sends to it
+    with TOKEN (`ajustes()` are the EMAIL_BACKEND and ANYMAIL settings for
+    that); it posts each message's webhooks to `webhook` with WEBHOOK_AUTH as
+    HTTP Basic, `demora` seconds after accepting it. `mensajes()` is what it
+    received, each with the webhooks it posted and the portal's answers."""
+
+    TOKEN = "token-de-pruebas"
+    WEBHOOK_AUTH = "postmark:secreto-de-pruebas"
+
+    def __init__(self, carpeta: Path, *, webhook: str = "", demora: float = 0.5):
+        self.carpeta = Path(carpeta)
+        self.webhook = webhook
+        self.demora = demora
+        self.ruta_log = self.carpeta / "correo_simulado.log"
+        self.proceso = None
+        self.url = None
+
+    def log(self) -> str:
+        return self.ruta_log.read_text(errors="replace") if self.ruta_log.exists() else ""
+
+    def arrancar(self, segundos=30):
+        self.carpeta.mkdir(parents=True, exist_ok=True)
+        argumentos = [
+            sys.executable, "-u", str(RAIZ / "tools" / "correo_simulado" / "servidor.py"), "--port", "0",
+            "--token", self.TOKEN, "--demora", str(self.demora),
+        ]
+        if self.webhook:
+            argumentos += ["--webhook", self.webhook, "--webhook-auth", self.WEBHOOK_AUTH]
+        with open(self.ruta_log, "w") as salida:
+            self.proceso = subprocess.Popen(argumentos, cwd=RAIZ, stdout=salida, stderr=subprocess.STDOUT)
+        escucha = esperar(
+            lambda: self.proceso.poll() is not None
+            or re.search(r"escuchando en (http://127\.0\.0\.1:\d+)", self.log()),
+            segundos,
+        )
+        if self.proceso.poll() is not None or not escucha:
+            raise RuntimeError("El proveedor de correo simulado no arrancó:\n" + self.log()[-2000:])
+        self.url = escucha.group(1)
+        return self
+
+    def ajustes(self, **anymail) -> dict:
+        """EMAIL_BACKEND and ANYMAIL as egov/settings.py builds them for
+        EMAIL_PROVEEDOR=postmark, pointed at this process; `anymail` overrides keys."""
+        return {
+            "EMAIL_BACKEND": "anymail.backends.postmark.EmailBackend",
+            "ANYMAIL": {
+                "POSTMARK_SERVER_TOKEN": self.TOKEN,
+                "POSTMARK_API_URL": self.url + "/",
+                "WEBHOOK_SECRET": self.WEBHOOK_AUTH,
+                **anymail,
+            },
+        }
+
+    def _pedir(self, metodo: str, ruta: str, datos=None, cabeceras=None):
+        import json
+        import urllib.error
+        import urllib.request
+
+        cuerpo = None if datos is None else json.dumps(datos).encode()
+        pedido = urllib.request.Request(
+            self.url + ruta, data=cuerpo, method=metodo,
+            headers={"Content-Type": "application/json", "Accept": "application/json", **(cabeceras or {})},
+        )
+        try:
+            with urllib.request.urlopen(pedido, timeout=60) as respuesta:  # noqa: S310 - the local stand-in
+                return respuesta.status, json.loads(respuesta.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null")
+
+    def mensajes(self) -> list[dict]:
+        return self._pedir("GET", "/mensajes")[1]
+
+    def mensaje(self, message_id: str) -> dict | None:
+        return next((m for m in self.mensajes() if m["MessageID"] == message_id), None)
+
+    def despachado(self, message_id: str, segundos=30) -> dict:
+        """The message once the stand-in has posted all its webhooks."""
+        mensaje = esperar(lambda: (m := self.mensaje(message_id)) is not None and m["Despachado"] and m, segundos)
+        assert mensaje, f"el proveedor simulado no terminó de despachar {message_id}:\n{self.log()[-2000:]}"
+        return mensaje
+
+    def enviar(self, datos: dict, *, token: str | None = None):
+        """A send of another application on the same provider account: (status, answer)."""
+        return self._pedir("POST", "/email", datos, {"X-Postmark-Server-Token": self.TOKEN if token is None else token})
+
+    def evento(self, message_id: str, tipo: str, *, en: datetime.datetime | None = None, correo: str = ""):
+        """The provider reports one more event of a message now; the portal's HTTP status."""
+        datos = {"RecordType": tipo, **({"At": en.isoformat()} if en else {}), **({"Email": correo} if correo else {})}
+        estado, respuesta = self._pedir("POST", f"/mensajes/{message_id}/eventos", datos)
+        assert estado == 200, respuesta
+        return respuesta["respuesta"]
+
+    def repetir(self, message_id: str) -> list:
+        """Every webhook of the message posted again, unchanged: the portal's statuses."""
+        estado, respuesta = self._pedir("POST", f"/mensajes/{message_id}/repetir")
+        assert estado == 200, respuesta
+        return respuesta["respuestas"]
+
+    def detener(self):
+        detener_proceso(self.proceso)
