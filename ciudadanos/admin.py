@@ -10,6 +10,8 @@ from egov.admin_base import PanelAdminMixin, PanelModelAdmin, SoloLecturaAdmin, 
 from . import bloqueos, services
 from .models import (
     BloqueoAcceso,
+    CanalAviso,
+    ConsentimientoNotificacion,
     ConsultaPide,
     Empresa,
     NivelIdentidad,
@@ -204,3 +206,39 @@ class SegundoFactorAdmin(PanelAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("último uso"), ordering="last_used_at")
     def ultimo_uso(self, obj):
         return obj.last_used_at
+
+
+@admin.register(ConsentimientoNotificacion)
+class ConsentimientoNotificacionAdmin(SoloLecturaAdmin):
+    """Each citizen's consent to be notified in the casilla electrónica (Ley
+    31736), as evidence: the text accepted, when, from which address and with
+    which login level, and its withdrawal. Citizens accept and withdraw on the
+    portal; here the entity only reads."""
+
+    list_display = ("usuario", "aceptado_en", "version", "nivel_ingreso", "vigente_col", "retirado_en")
+    vigente_col = columna_si_no("vigente", _("vigente"), ordenable=False)
+    list_filter = ("version", ("retirado_en", admin.EmptyFieldListFilter))
+    search_fields = ("usuario__email", "usuario__perfil__numero_documento")
+    date_hierarchy = "aceptado_en"
+    list_select_related = ("usuario",)
+    fields = readonly_fields = (
+        "usuario", "version", "texto", "aceptado_en", "ip", "nivel_ingreso", "retirado_en", "retiro_ip",
+    )
+
+
+@admin.register(CanalAviso)
+class CanalAvisoAdmin(SoloLecturaAdmin):
+    """The channels that alert each citizen and whether the last alert reached
+    them. The pending code of a phone being verified is never shown."""
+
+    list_display = ("usuario", "tipo", "destino", "verificado", "falla", "falla_en", "creado_en")
+    verificado = columna_si_no("verificado_en", _("verificado"))
+    recordatorios_por_sms = columna_si_no("sms_recordatorios", _("recordatorios de plazo por SMS"))
+    novedades_por_sms = columna_si_no("sms_novedades", _("resumen de novedades por SMS"))
+    list_filter = ("tipo", ("verificado_en", admin.EmptyFieldListFilter), "falla")
+    search_fields = ("usuario__email", "destino")
+    list_select_related = ("usuario",)
+    fields = readonly_fields = (
+        "usuario", "tipo", "destino", "verificado_en", "codigo_enviado_en", "codigo_intentos",
+        "recordatorios_por_sms", "novedades_por_sms", "falla", "falla_detalle", "falla_en", "falla_avisada_en", "creado_en",
+    )

@@ -25,6 +25,7 @@ from egov.entregas import entrega_registrada
 from egov.models import EstadoEntrega, Mensaje
 
 from .models import CanalAviso, ConsentimientoNotificacion, TipoCanal, Usuario
+from .telefono import telefono_mostrar
 
 # Bump the version whenever the text changes: each acceptance keeps the text it accepted.
 CONSENTIMIENTO_VERSION = "2026-11"
@@ -100,7 +101,39 @@ def canales_de(*, usuario: Usuario) -> dict:
 
 
 def canales_fallando(*, usuario: Usuario) -> list[CanalAviso]:
-    return list(CanalAviso.objects.filter(usuario=usuario).exclude(falla=""))
+    """The channels whose last alert bounced or failed. An email channel is
+    the account's current address only: a failure of an address the citizen
+    has since replaced is no longer theirs to fix."""
+    return [
+        canal for canal in CanalAviso.objects.filter(usuario=usuario).exclude(falla="")
+        if canal.tipo != TipoCanal.CORREO or canal.destino.lower() == usuario.email.lower()
+    ]
+
+
+def falla_describir(canal: CanalAviso) -> str:
+    """Why the channel is failing, in the citizen's words."""
+    if canal.tipo == TipoCanal.CORREO:
+        textos = {
+            EstadoEntrega.REBOTADO: _("el correo rebotó: la dirección no existe o no recibe mensajes"),
+            EstadoEntrega.QUEJA: _("el aviso se marcó como correo no deseado (spam)"),
+        }
+        return textos.get(canal.falla, _("el correo no se pudo entregar"))
+    if canal.falla == EstadoEntrega.REBOTADO:
+        return _("el número no existe o no recibe SMS")
+    return _("el SMS no se pudo entregar")
+
+
+def fallas_describir(fallando: list[CanalAviso]) -> list[dict]:
+    """The failing channels as the pages and the login message name them."""
+    return [
+        {
+            "canal": canal,
+            "nombre": _("tu correo electrónico") if canal.tipo == TipoCanal.CORREO else _("tu celular"),
+            "destino": canal.destino if canal.tipo == TipoCanal.CORREO else telefono_mostrar(canal.destino),
+            "motivo": falla_describir(canal),
+        }
+        for canal in fallando
+    ]
 
 
 def canales_fallando_avisar(*, usuario: Usuario) -> list[CanalAviso]:

@@ -2,7 +2,8 @@ from django.urls import path
 
 from egov import convertidores
 
-from . import views, views_empresas
+# views_avisos also holds the login message about failing channels (a signal receiver).
+from . import views, views_avisos, views_empresas
 
 convertidores.registrar()
 
@@ -13,6 +14,15 @@ urlpatterns = [
     path("cuenta/perfil/editar/", views.perfil_editar, name="perfil_editar"),
     path("cuenta/mis-datos/", views.datos_descargar, name="datos_descargar"),
     path("cuenta/uso-de-mis-datos/", views.uso_de_mis_datos, name="uso_de_mis_datos"),
+    # Notificaciones y avisos: consent to the casilla, alert channels, SMS choices.
+    path("cuenta/avisos/", views_avisos.avisos, name="avisos"),
+    path("cuenta/avisos/consentimiento/", views_avisos.consentimiento, name="consentimiento"),
+    path("cuenta/avisos/consentimiento/retirar/", views_avisos.consentimiento_retirar, name="consentimiento_retirar"),
+    path("cuenta/avisos/celular/", views_avisos.telefono_registrar, name="telefono_registrar"),
+    path("cuenta/avisos/celular/codigo/", views_avisos.telefono_codigo, name="telefono_codigo"),
+    path("cuenta/avisos/celular/reenviar/", views_avisos.telefono_reenviar, name="telefono_reenviar"),
+    path("cuenta/avisos/celular/quitar/", views_avisos.telefono_quitar, name="telefono_quitar"),
+    path("cuenta/avisos/sms/", views_avisos.preferencias_sms, name="preferencias_sms"),
     path("ubigeo/<str:codigo>/", views.ubigeo_hijos, name="ubigeo_hijos"),
     path("casilla/", views.casilla, name="casilla"),
     path("casilla/marcar-leidas/", views.casilla_marcar_leidas, name="casilla_marcar_leidas"),

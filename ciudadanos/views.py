@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from . import identidad, selectors, services, ubigeo
+from . import canales, identidad, selectors, services, ubigeo
 from .forms import PerfilForm
 
 # Buttons that only ask for the next list of places (used without JavaScript).
@@ -184,7 +184,10 @@ def casilla(request):
         request.GET.get("pagina")
     )
     no_leidas = request.casilla_no_leidas = selectors.no_leidas_contar(usuario=request.user)
-    return render(request, "ciudadanos/casilla.html", {"pagina": pagina, "no_leidas": no_leidas})
+    return render(request, "ciudadanos/casilla.html", {
+        "pagina": pagina, "no_leidas": no_leidas,
+        "fallas": canales.fallas_describir(canales.canales_fallando(usuario=request.user)),
+    })
 
 
 @login_required
