@@ -25,6 +25,11 @@ from .forms_avisos import CodigoForm, ConsentimientoForm, PreferenciasSmsForm, T
 from .niveles import nivel_actual
 
 
+def _enviado(request):
+    """The submitted data, or None on GET (an empty POST is still a submission)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _siguiente(request) -> str:
     """Where to go after accepting: a page of the portal that sent the
     citizen here (e.g. a procedure's review step), or the avisos page."""
@@ -75,7 +80,7 @@ def consentimiento(request):
             messages.info(request, _("Ya habías aceptado la notificación electrónica."))
             return redirect(_siguiente(request))
         return render(request, "ciudadanos/avisos_consentimiento.html", {"consentimiento": vigente})
-    form = ConsentimientoForm(request.POST or None)
+    form = ConsentimientoForm(_enviado(request))
     if request.method == "POST" and form.is_valid():
         canales.consentimiento_aceptar(
             usuario=request.user, ip=ip_cliente(request), nivel_ingreso=nivel_actual(request) or None
@@ -124,7 +129,7 @@ def telefono_registrar(request):
     celular = canales.telefono_de(usuario=request.user)
     if not sms.configurado():
         return render(request, "ciudadanos/avisos_telefono.html", {"telefono": celular, "sms_configurado": False})
-    form = TelefonoForm(request.POST or None)
+    form = TelefonoForm(_enviado(request))
     if request.method == "POST" and form.is_valid():
         try:
             celular = telefono.telefono_codigo_enviar(usuario=request.user, numero=form.cleaned_data["numero"])
@@ -153,7 +158,7 @@ def telefono_codigo(request):
         messages.info(request, _("Tu celular ya está verificado."))
         return redirect("ciudadanos:avisos")
     numero_texto = telefono.telefono_mostrar(celular.destino)
-    form = CodigoForm(request.POST or None, numero_texto=numero_texto)
+    form = CodigoForm(_enviado(request), numero_texto=numero_texto)
     if request.method == "POST" and form.is_valid():
         try:
             celular = telefono.telefono_verificar(usuario=request.user, codigo=form.cleaned_data["codigo"])

@@ -343,3 +343,15 @@ def test_sin_sms_configurado_la_pagina_dice_que_no_hay_avisos_por_sms(client, us
     assert not CanalAviso.objects.exists() and not Mensaje.objects.exists()
     error = error_de(telefono.telefono_codigo_enviar, usuario=usuario, numero=NUMERO)
     assert error.code == "sms_no_disponible"
+
+
+def test_enviar_las_paginas_vacias_pide_el_dato_en_vez_de_ignorarlo(client, usuario):
+    client.force_login(usuario)
+    respuesta = client.post(CELULAR, {})
+    assert respuesta.status_code == 400
+    assert "Escribe el número de tu celular" in respuesta.content.decode()
+    telefono.telefono_codigo_enviar(usuario=usuario, numero=NUMERO)
+    respuesta = client.post(CODIGO, {})
+    assert respuesta.status_code == 400
+    assert "Escribe el código de 6 cifras que te enviamos por SMS" in respuesta.content.decode()
+    assert CanalAviso.objects.get().codigo_intentos == 0
