@@ -761,15 +761,17 @@ class ProveedorCorreo:
     process of its own on a free port of 127.0.0.1. The portal sends to it
     with TOKEN (`ajustes()` are the EMAIL_BACKEND and ANYMAIL settings for
     that); it posts each message's webhooks to `webhook` with WEBHOOK_AUTH as
-    HTTP Basic, `demora` seconds after accepting it. `mensajes()` is what it
-    received, each with the webhooks it posted and the portal's answers."""
+    HTTP Basic (`webhook_auth=""`: only what the URL carries), `demora`
+    seconds after accepting it. `mensajes()` is what it received, each with
+    the webhooks it posted and the portal's answers."""
 
     TOKEN = "token-de-pruebas"
     WEBHOOK_AUTH = "postmark:secreto-de-pruebas"
 
-    def __init__(self, carpeta: Path, *, webhook: str = "", demora: float = 0.5):
+    def __init__(self, carpeta: Path, *, webhook: str = "", webhook_auth: str | None = None, demora: float = 0.5):
         self.carpeta = Path(carpeta)
         self.webhook = webhook
+        self.webhook_auth = self.WEBHOOK_AUTH if webhook_auth is None else webhook_auth
         self.demora = demora
         self.ruta_log = self.carpeta / "correo_simulado.log"
         self.proceso = None
@@ -785,7 +787,7 @@ class ProveedorCorreo:
             "--token", self.TOKEN, "--demora", str(self.demora),
         ]
         if self.webhook:
-            argumentos += ["--webhook", self.webhook, "--webhook-auth", self.WEBHOOK_AUTH]
+            argumentos += ["--webhook", self.webhook, "--webhook-auth", self.webhook_auth]
         with open(self.ruta_log, "w") as salida:
             self.proceso = subprocess.Popen(argumentos, cwd=RAIZ, stdout=salida, stderr=subprocess.STDOUT)
         escucha = esperar(
