@@ -17,10 +17,13 @@ class TramitesConfig(AppConfig):
 
         from . import signals  # noqa: F401
         from .certificados.services import TIPOS
+        from .constancias import admin as _admin_constancias  # noqa: F401 - its admin
+        from .constancias import tasks as _tareas_constancias  # noqa: F401 - its task, with Celery
+        from .constancias.services import TIPO_CONSTANCIA
         from .resoluciones import admin, tasks  # noqa: F401 - registers its admin and its task with Celery
         from .resoluciones.services import TIPO_RESOLUCION
 
-        for tipo in (*TIPOS, TIPO_RESOLUCION):
+        for tipo in (*TIPOS, TIPO_RESOLUCION, TIPO_CONSTANCIA):
             tipo_registrar(tipo)
 
         from . import uso_datos

@@ -233,11 +233,39 @@ class PagoForm(forms.Form):
         return monto
 
 
+NOTIFICAR_EN_CASILLA = "casilla"
+NOTIFICAR_EN_DOMICILIO = "domicilio"
+
+
 class DeclaracionForm(forms.Form):
+    """The review step's form: the sworn statement and, for a citizen without
+    consent to the casilla in force, how they want to be notified (no
+    option preselected: the choice must be theirs)."""
+
+    notificacion = forms.ChoiceField(
+        label=_("¿Dónde quieres que te notifiquemos las decisiones de tus trámites?"),
+        choices=[(NOTIFICAR_EN_CASILLA, _("En mi casilla electrónica")),
+                 (NOTIFICAR_EN_DOMICILIO, _("En mi domicilio"))],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Elige dónde quieres que te notifiquemos: en tu casilla electrónica o en tu domicilio."),
+            "invalid_choice": _("Elige una de las dos opciones: en tu casilla electrónica o en tu domicilio."),
+        },
+    )
     declaracion_jurada = forms.BooleanField(
         label=_("Declaro bajo juramento que los datos y documentos que presento son verdaderos."),
         error_messages={"required": _("Marca la declaración jurada para poder enviar la solicitud.")},
     )
+
+    def __init__(self, *args, pedir_notificacion: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not pedir_notificacion:
+            del self.fields["notificacion"]
+
+    @property
+    def en_casilla(self) -> bool:
+        """The citizen chose the casilla (a valid choice, whatever else failed)."""
+        return self.cleaned_data.get("notificacion") == NOTIFICAR_EN_CASILLA
 
 
 PARA_MI = "yo"

@@ -17,8 +17,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ciudadanos import canales
 from ciudadanos import selectors as ciudadanos_selectors
 from ciudadanos import services as ciudadanos_services
+from ciudadanos.models import CategoriaAviso
 from egov.dominio import AccionNoPermitida
 
 from . import selectors
@@ -239,21 +241,73 @@ def _anunciado_con_la_decision(solicitud: Solicitud, evento: Evento) -> bool:
     )
 
 
+# Events whose notice has legal effect (Ley 31736): a decision, an observation
+# (it starts the term to correct), the end of a request for lack of a
+# correction, the silencio administrativo, a revoked certificate. Deposited
+# only with the citizen's consent to the casilla, alerted at once by every
+# verified channel, and recorded in a constancia de notificación. Every other
+# notice is routine news, alerted in the day's digest.
+EVENTOS_CON_EFECTO_LEGAL = frozenset({
+    TipoEvento.OBSERVADA, TipoEvento.APROBADA, TipoEvento.APROBACION_AUTOMATICA, TipoEvento.DENEGADA,
+    TipoEvento.NO_PRESENTADA, TipoEvento.SILENCIO_POSITIVO, TipoEvento.SILENCIO_NEGATIVO,
+    TipoEvento.CERTIFICADO_REVOCADO,
+})
+
+
+def fin_del_dia(fecha: datetime.date) -> datetime.datetime:
+    """The last second of a day in Lima: when a term that ends that day runs out."""
+    return timezone.make_aware(datetime.datetime.combine(fecha, datetime.time(23, 59, 59)))
+
+
+def _plazo_del_aviso(solicitud: Solicitud, evento: Evento) -> datetime.datetime | None:
+    """The term a notice starts: an observation's, to correct it."""
+    if evento.tipo != TipoEvento.OBSERVADA:
+        return None
+    observacion = (
+        solicitud.observaciones.filter(subsanada_en__isnull=True).order_by("-creada_en", "-id").first()
+    )
+    return fin_del_dia(observacion.plazo) if observacion else None
+
+
 def _notificar(solicitud: Solicitud, evento: Evento) -> None:
     if _anunciado_con_la_decision(solicitud, evento):
         return
     contexto = {"solicitud": solicitud, "evento": evento, "tramite": solicitud.tramite,
                 "SITE_URL": settings.SITE_URL, "dias_para_subsanar": DIAS_PARA_SUBSANAR,
                 "dias_para_recurso": DIAS_PARA_RECURSO}
-    asunto = render_to_string("tramites/avisos/asunto.txt", contexto).strip()
+    asunto = " ".join(render_to_string("tramites/avisos/asunto.txt", contexto).split())
+    legal = evento.tipo in EVENTOS_CON_EFECTO_LEGAL
+    if legal and canales.consentimiento_vigente(usuario_id=solicitud.ciudadano_id) is None:
+        # Without consent the casilla does not notify: the office does, at the
+        # citizen's address, and its page says so (tramites/admin/bandeja.py).
+        evento_registrar(solicitud, TipoEvento.NOTIFICAR_OTRO_MEDIO, avisar=False,
+                         nota=_nota_otro_medio(solicitud, asunto))
+        return
     cuerpo = render_to_string("tramites/avisos/cuerpo.txt", contexto).strip()
     ciudadanos_services.aviso_depositar(
         usuario=solicitud.ciudadano,
-        asunto=" ".join(asunto.split()),
+        asunto=asunto,
         cuerpo=cuerpo,
         enlace=solicitud.get_absolute_url(),
         referencia=referencia_de(solicitud),
+        categoria=CategoriaAviso.LEGAL if legal else CategoriaAviso.NOVEDAD,
+        plazo_vence_en=_plazo_del_aviso(solicitud, evento) if legal else None,
     )
+
+
+def _nota_otro_medio(solicitud: Solicitud, asunto: str) -> str:
+    """What the office must notify and where: the address the citizen gave
+    when filing (a company's registered address, for a company)."""
+    datos = solicitud.solicitante or {}
+    empresa = datos.get("empresa") or {}
+    domicilio = empresa.get("domicilio_fiscal") or datos.get("direccion") or ""
+    nota = _(
+        "El ciudadano no aceptó la notificación electrónica: notifica «%(asunto)s» en su domicilio "
+        "(art. 20.1.1 TUO Ley 27444)."
+    ) % {"asunto": asunto}
+    if domicilio:
+        nota += " " + _("Domicilio declarado: %(domicilio)s.") % {"domicilio": domicilio}
+    return nota
 
 
 def referencia_de(solicitud: Solicitud) -> str:

@@ -3,6 +3,7 @@ from django.urls import path
 from egov import convertidores
 
 from .certificados import views as documentos
+from .constancias import views as constancias
 from .resoluciones import views as resoluciones
 from .views import catalogo, presentacion, seguimiento
 
@@ -27,6 +28,8 @@ urlpatterns = [
     # Before the generic document address, which would take "resolucion" as a kind it does not know.
     path("mis-tramites/<expediente:expediente>/resolucion.pdf", resoluciones.resolucion_descargar,
          name="resolucion"),
+    path("mis-tramites/<expediente:expediente>/notificaciones/<id:notificacion_id>/constancia/",
+         constancias.constancia_descargar, name="constancia_notificacion"),
     path("mis-tramites/<expediente:expediente>/<str:tipo>.pdf", documentos.documento_descargar, name="documento"),
     path("verificar/", documentos.verificar, name="verificar"),
     path("verificar/<str:codigo>/", documentos.verificar_codigo, name="verificar_codigo"),

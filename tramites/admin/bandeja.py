@@ -23,6 +23,8 @@ from egov.admin_base import SoloLecturaAdmin
 from .. import selectors, services
 from ..acciones import ACCIONES
 from ..certificados.admin import avisos_documentos
+from ..constancias import selectors as constancias_selectors
+from ..constancias.views import constancia_lista, constancia_pdf
 from ..declaraciones import respuesta_mostrar
 from ..models import (
     AccesoExpediente,
@@ -30,6 +32,7 @@ from ..models import (
     Evento,
     Observacion,
     Solicitud,
+    TipoEvento,
 )
 from ..models.solicitudes import (
     plazo_corre,
@@ -184,6 +187,8 @@ class SolicitudAdmin(SoloLecturaAdmin):
                  name="tramites_solicitud_accion"),
             path("<int:pk>/decidir/", self.admin_site.admin_view(self.decidir),
                  name="tramites_solicitud_decidir"),
+            path("<int:pk>/notificaciones/<int:notificacion>/constancia/",
+                 self.admin_site.admin_view(self.constancia), name="tramites_solicitud_constancia"),
         ]
         return propias + super().get_urls()
 
@@ -211,6 +216,7 @@ class SolicitudAdmin(SoloLecturaAdmin):
              ACCIONES[nombre].ayuda % {"dias": DIAS_PARA_SUBSANAR})
             for nombre in selectors.acciones_disponibles(solicitud=solicitud, usuario=request.user)
         ]
+        legales = constancias_selectors.notificaciones_legales(solicitud=solicitud, con_alertas=True)
         contexto = {
             "solicitud": solicitud,
             "subsanada": subsanada_esperando(solicitud),
@@ -221,9 +227,32 @@ class SolicitudAdmin(SoloLecturaAdmin):
             "plazo_texto": plazo_descripcion(solicitud, Calendario(), timezone.localdate()),
             "acciones": acciones,
             "accesos": AccesoExpediente.objects.filter(solicitud=solicitud).select_related("usuario")[:20],
+            # Notices with legal effect: how each reached the citizen, and what
+            # the office must notify by other means (no consent to the casilla).
+            "notificaciones_legales": legales,
+            "notificaciones_sin_aviso": [legal for legal in legales if legal.sin_aviso],
+            "notificar_otro_medio": [e for e in solicitud.eventos.all() if e.tipo == TipoEvento.NOTIFICAR_OTRO_MEDIO],
             **(extra_context or {}),
         }
         return super().change_view(request, object_id, form_url, extra_context=contexto)
+
+    def constancia(self, request, pk, notificacion):
+        """The constancia de notificación of one of the request's notices
+        with legal effect, as the database holds it now; while its PDF is
+        being signed, back to the request's page with a message."""
+        solicitud = self.get_queryset(request).filter(pk=pk).first()
+        if solicitud is None or not self.has_view_or_change_permission(request, solicitud):
+            raise Http404
+        aviso = constancias_selectors.notificacion_legal_de_personal(
+            usuario=request.user, solicitud_id=solicitud.pk, notificacion_id=notificacion
+        )
+        constancia = constancia_lista(notificacion=aviso)
+        if constancia.listo:
+            return constancia_pdf(constancia)
+        messages.info(request, _("La constancia de notificación «%(asunto)s» se está generando (código %(codigo)s): "
+                                 "vuelve a descargarla en un minuto.")
+                      % {"asunto": aviso.asunto, "codigo": constancia.codigo_legible})
+        return HttpResponseRedirect(reverse("admin:tramites_solicitud_change", args=[pk]) + "#notificaciones")
 
     def decidir(self, request, pk):
         """The request page's one decision form: the chosen action is carried

@@ -8,6 +8,7 @@ from egov.dominio import NoEncontrado
 from egov.models import EstadoDocumento
 
 from .. import selectors
+from ..constancias.models import ConstanciaNotificacion
 from .models import CargoPresentacion, Certificado
 
 
@@ -48,8 +49,9 @@ def enmascarar_documento(numero: str) -> str:
 
 
 def documento_por_huella(*, sha256: str):
-    """The issued certificate or receipt whose file has this SHA-256, if any."""
-    for modelo in (Certificado, CargoPresentacion):
+    """The issued certificate, receipt or constancia de notificación whose
+    file has this SHA-256, if any."""
+    for modelo in (Certificado, CargoPresentacion, ConstanciaNotificacion):
         documento = (
             modelo.objects.filter(sha256=sha256, estado=EstadoDocumento.EMITIDO)
             .select_related("solicitud__tramite")

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from egov.red import intentos_superados, ip_cliente
 
 from .. import services
+from ..constancias import selectors as constancias_selectors
+from ..constancias.services import datos_para_mostrar
 from ..forms import (
     ArchivoVerificarForm,
     VerificarForm,
@@ -90,8 +92,14 @@ def verificar(request):
 def verificar_codigo(request, codigo):
     normalizado = services.codigo_normalizar(codigo)
     certificado = selectors.certificado_por_codigo(codigo=normalizado)
-    if _limitado(request, fallo=certificado is None):
+    constancia = None if certificado else constancias_selectors.constancia_por_codigo(codigo=normalizado)
+    if _limitado(request, fallo=certificado is None and constancia is None):
         return _demasiados(request)
+    if constancia is not None:
+        respuesta = render(request, "tramites/verificar_constancia.html",
+                           {"codigo": codigo, "constancia": constancia, "datos": datos_para_mostrar(constancia.datos)})
+        respuesta["X-Robots-Tag"] = "noindex"
+        return respuesta
     contexto = {"codigo": codigo, "certificado": certificado}
     if certificado is not None:
         solicitante = titular_y_representante(certificado.solicitud.solicitante)["solicitante"]

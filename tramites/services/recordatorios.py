@@ -11,13 +11,14 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from ciudadanos import services as ciudadanos_services
+from ciudadanos.models import CategoriaAviso
 from egov.documentos import documentos_con_fallas
 from egov.mensajes import correo_registrar
 from egov.unico import una_vez
 
 from ..models import Estado, Observacion, Solicitud
 from ..plazos import Calendario
-from ..transiciones import hoy_en_lima, referencia_de
+from ..transiciones import fin_del_dia, hoy_en_lima, referencia_de
 
 # Business days ahead the office digest looks for requests about to fall due.
 DIAS_AVISO_OFICINA = 2
@@ -85,6 +86,9 @@ def _a_ciudadanos(hoy: datetime.date, calendario: Calendario) -> int:
                 ).strip(),
                 enlace=solicitud.get_absolute_url(),
                 referencia=referencia_de(solicitud),
+                # Alerted at once (and by SMS if the citizen asked for reminders by SMS).
+                categoria=CategoriaAviso.RECORDATORIO,
+                plazo_vence_en=fin_del_dia(observacion.plazo),
             )
             enviados += 1
     return enviados

@@ -14,10 +14,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from ciudadanos import niveles
+from ciudadanos import canales, niveles
 from ciudadanos import selectors as ciudadanos_selectors
 from ciudadanos.empresas import empresas_confirmadas
 from egov.errores import REINTENTAR_SEGUNDOS, es_caida
+from egov.red import ip_cliente
 
 from .. import selectors, services
 from ..declaraciones import TipoCampo, respuesta_inicial, respuesta_mostrar, respuesta_serializar
@@ -328,28 +329,45 @@ def respuestas_para_mostrar(solicitud):
 
 def _paso_revisar(request, solicitud, contexto):
     faltantes = selectors.solicitud_faltantes(solicitud=solicitud)
+    # Without consent to the casilla in force the citizen chooses here how
+    # decisions reach them; with it, the page says so and where to change it.
+    consentimiento = canales.consentimiento_vigente(usuario_id=request.user.pk)
     estado = 200
     if request.method == "POST":
         # The draft is saved: after confirming the identity the citizen is back on this step.
         subir = niveles.subir_si_falta(request, solicitud.tramite.nivel_ingreso_minimo, _url_paso(solicitud, "revisar"))
         if subir is not None:
             return subir
-        form = DeclaracionForm(request.POST)
-        aceptada = form.is_valid()
-        try:
-            presentada = services.solicitud_presentar(
-                solicitud=solicitud, ciudadano=request.user, declaracion_jurada=aceptada,
-                nivel_ingreso=niveles.nivel_actual(request),
-            )
-        except services.SolicitudIncompleta as incompleta:
-            faltantes = [f for f in incompleta.faltantes if f[0] != "revisar"]
+        form = DeclaracionForm(request.POST, pedir_notificacion=consentimiento is None)
+        form.is_valid()
+        aceptada = "declaracion_jurada" in form.cleaned_data
+        if "notificacion" in form.errors:
+            # Nothing is filed without the choice; the rest of the page says what else is missing.
+            faltantes = [f for f in faltantes if f[0] != "revisar"]
             estado = 400
         else:
-            return redirect("tramites:confirmacion", expediente=presentada.expediente)
+            if form.en_casilla and aceptada and not faltantes:
+                # Recorded only with a filing that goes ahead: a decision of
+                # this very filing (an automatic approval) already needs it.
+                canales.consentimiento_aceptar(usuario=request.user, ip=ip_cliente(request),
+                                               nivel_ingreso=niveles.nivel_actual(request))
+            try:
+                presentada = services.solicitud_presentar(
+                    solicitud=solicitud, ciudadano=request.user, declaracion_jurada=aceptada,
+                    nivel_ingreso=niveles.nivel_actual(request),
+                )
+            except services.SolicitudIncompleta as incompleta:
+                faltantes = [f for f in incompleta.faltantes if f[0] != "revisar"]
+                estado = 400
+            else:
+                return redirect("tramites:confirmacion", expediente=presentada.expediente)
     else:
-        form = DeclaracionForm()
+        form = DeclaracionForm(pedir_notificacion=consentimiento is None)
     contexto.update(
         form=form,
+        consentimiento=consentimiento,
+        consentimiento_texto=canales.consentimiento_texto() if consentimiento is None else "",
+        telefono=canales.telefono_verificado(usuario=request.user),
         faltantes=[(_url_paso(solicitud, p), m) for p, m in faltantes],
         respuestas=respuestas_para_mostrar(solicitud),
         perfil=ciudadanos_selectors.perfil_de_usuario(usuario=request.user),

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -19,6 +20,7 @@ from egov.errores import REINTENTAR_SEGUNDOS, es_caida
 
 from .. import selectors, services
 from ..cache import fragmento_de_ciudadano
+from ..constancias import selectors as constancias_selectors
 from ..declaraciones import respuesta_inicial, respuesta_serializar
 from ..forms import (
     ComentarioForm,
@@ -78,12 +80,14 @@ def mi_solicitud(request, expediente):
                 "pendiente": pendiente if solicitud.estado == Estado.OBSERVADA else None,
                 "pasos": selectors.siguientes_pasos(solicitud=solicitud),
                 "accesos": selectors.accesos_agrupados(accesos=solicitud.accesos.all()),
+                "notificaciones": constancias_selectors.notificaciones_legales(solicitud=solicitud),
             },
             request=request,
         )
 
-    # The key holds the owner's id: a fragment exists only for who may see it.
-    contenido = fragmento_de_ciudadano(request, f"sol:{expediente}", construir)
+    # The key holds the owner's id: a fragment exists only for who may see it;
+    # and the day, since a notice's legal date may arrive with it (dias_habiles).
+    contenido = fragmento_de_ciudadano(request, f"sol:{expediente}:{timezone.localdate().isoformat()}", construir)
     return render(
         request,
         "tramites/mi_solicitud.html",
