@@ -80,7 +80,7 @@ def test_la_alerta_sale_por_el_proveedor_y_guarda_su_identificador(postmark):
     assert recibido["TextBody"] == "Ingresa a tu casilla electrónica para leerla."
     assert recibido["HtmlBody"] == "<p>Ingresa a tu casilla electrónica para leerla.</p>"
     assert "no-responder@" in recibido["From"]
-    assert mensaje.entrega == EstadoEntrega.SIN_CONFIRMAR  # nothing is known until the webhook comes
+    assert respuestas(postmark.despachado(mensaje.proveedor_id)) == [200]  # its receipt reached the portal
 
 
 def test_la_entrega_queda_con_la_hora_del_proveedor(postmark):
