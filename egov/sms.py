@@ -15,6 +15,7 @@ the same task through the provider adapter that SMS_URL names
 """
 
 import datetime
+import re
 import unicodedata
 
 from django.conf import settings
@@ -63,7 +64,8 @@ def _a_gsm7(caracter: str) -> str:
 def gsm7(texto: str, *, maximo: int = LARGO_MAXIMO) -> str:
     """`texto` in the GSM-7 alphabet, cut to fit `maximo` septets (an
     extension character counts two) without cutting a word when it can."""
-    convertido = " ".join("".join(_a_gsm7(c) for c in texto).split(" "))
+    # A character dropped (an emoji) leaves its spaces around: one is enough.
+    convertido = re.sub(" {2,}", " ", "".join(_a_gsm7(c) for c in texto)).strip()
     septetos = 0
     for posicion, caracter in enumerate(convertido):
         septetos += 2 if caracter in _GSM7_EXTENSION else 1
@@ -118,7 +120,8 @@ def sms_entregar(mensaje: Mensaje) -> str:
     hace_una_hora = ahora - datetime.timedelta(hours=1)
     recientes = list(
         Mensaje.objects.filter(
-            canal=Mensaje.Canal.SMS, para=mensaje.para, estado=EstadoMensaje.ENVIADO, enviado_en__gte=hace_una_hora
+            # Strictly within the hour: at the time Aplazado named, the oldest no longer counts.
+            canal=Mensaje.Canal.SMS, para=mensaje.para, estado=EstadoMensaje.ENVIADO, enviado_en__gt=hace_una_hora
         ).order_by("enviado_en").values_list("enviado_en", flat=True)[: settings.SMS_POR_HORA]
     )
     if len(recientes) >= settings.SMS_POR_HORA:
