@@ -121,6 +121,16 @@ def _error_en(form, campo, error: ValidationError):
         form.add_error(campo, mensaje)
 
 
+def _numero_del_perfil(usuario) -> str:
+    """The mobile the citizen gave in their profile, offered so they need
+    not type it again (when it is a Peruvian mobile)."""
+    perfil = getattr(usuario, "perfil", None)
+    try:
+        return telefono.telefono_mostrar(telefono.telefono_normalizar(perfil.telefono)) if perfil else ""
+    except ValidationError:
+        return ""
+
+
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -129,7 +139,8 @@ def telefono_registrar(request):
     celular = canales.telefono_de(usuario=request.user)
     if not sms.configurado():
         return render(request, "ciudadanos/avisos_telefono.html", {"telefono": celular, "sms_configurado": False})
-    form = TelefonoForm(_enviado(request))
+    sugerido = {"numero": _numero_del_perfil(request.user)} if celular is None else None
+    form = TelefonoForm(_enviado(request), initial=sugerido)
     if request.method == "POST" and form.is_valid():
         try:
             celular = telefono.telefono_codigo_enviar(usuario=request.user, numero=form.cleaned_data["numero"])

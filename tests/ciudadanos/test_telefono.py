@@ -16,7 +16,7 @@ from ciudadanos import canales, telefono
 from ciudadanos.models import CanalAviso, TipoCanal
 from egov.models import Mensaje
 from tests.factories import UsuarioFactory
-from tests.fixtures import en_lima
+from tests.fixtures import en_lima, persona
 
 pytestmark = pytest.mark.django_db
 
@@ -355,3 +355,12 @@ def test_enviar_las_paginas_vacias_pide_el_dato_en_vez_de_ignorarlo(client, usua
     assert respuesta.status_code == 400
     assert "Escribe el código de 6 cifras que te enviamos por SMS" in respuesta.content.decode()
     assert CanalAviso.objects.get().codigo_intentos == 0
+
+
+def test_el_celular_del_perfil_se_ofrece_sin_volver_a_escribirlo(client):
+    ciudadano = persona(telefono="955123456")
+    client.force_login(ciudadano)
+    assert 'value="+51 955 123 456"' in client.get(CELULAR).content.decode()
+    con_fijo = persona(telefono="014567890", nombres="Pedro")
+    client.force_login(con_fijo)
+    assert 'value="' not in re.search(r"<input[^>]*name=\"numero\"[^>]*>", client.get(CELULAR).content.decode()).group(0)
