@@ -35,14 +35,21 @@ class Resultado:
 
 
 def recibo_registrar(
-    *, canal: str, proveedor_id: str, estado: str, ocurrido_en: datetime.datetime | None = None, detalle: str = ""
+    *, canal: str, proveedor_id: str, estado: str, ocurrido_en: datetime.datetime | None = None, detalle: str = "",
+    referencia: str = "",
 ) -> str:
     """Records one delivery receipt. `estado` is an EstadoEntrega value;
-    `ocurrido_en` the provider's time (now when it gives none)."""
+    `ocurrido_en` the provider's time (now when it gives none). `referencia`
+    is the message's pk when the provider echoes it (the SMS client-ref)."""
     if estado not in EstadoEntrega.values or estado == EstadoEntrega.SIN_CONFIRMAR or not proveedor_id:
         raise ValueError(f"Recibo de entrega no válido: {estado!r} {proveedor_id!r}")
     ocurrido_en = ocurrido_en or timezone.now()
     with transaction.atomic():
+        if referencia.isascii() and referencia.isdigit() and len(referencia) < 19:
+            # A fast provider may report before the transaction that sent the
+            # message has stored its id: that transaction holds the row, so
+            # waiting for the lock lets the lookup below see the id.
+            Mensaje.objects.select_for_update().filter(pk=int(referencia), canal=canal, proveedor_id="").first()
         mensaje = Mensaje.objects.select_for_update().filter(canal=canal, proveedor_id=proveedor_id).first()
         if mensaje is None:
             log.info("recibo de entrega de un mensaje desconocido: %s %s", canal, proveedor_id)

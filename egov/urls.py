@@ -5,7 +5,7 @@ from django.urls import include, path
 from ciudadanos import idgobpe, niveles
 from transparencia.api import api
 
-from . import views
+from . import views, webhooks
 
 # ID GOB.PE is configured only by the environment (no SocialApp rows), its
 # tokens are not kept, and the link between an account and its ID GOB.PE is
@@ -39,6 +39,8 @@ urlpatterns = [
     path("cuenta/", include("allauth.urls")),
     # Delivery receipts of the email provider (django-anymail checks its shared secret).
     path("webhooks/correo/", include("anymail.urls")),
+    # The SMS provider's delivery receipts (signed with SMS_RECIBO_SECRETO; egov/webhooks.py).
+    path("webhooks/sms/recibo/", webhooks.sms_recibo, name="sms_recibo"),
     path("", include("ciudadanos.urls")),
     path("", include("tramites.urls")),
     path("", include("transparencia.urls")),

@@ -860,3 +860,108 @@ class ProveedorCorreo:
 
     def detener(self):
         detener_proceso(self.proceso)
+
+
+class ProveedorSms:
+    """The local SMS provider stand-in (tools/sms_simulado/servidor.py) as a
+    process of its own on a free port of 127.0.0.1. The portal sends to it
+    with `sms_url` (SMS_URL with the account's CLAVE and SECRETO); it signs
+    each delivery receipt with `secreto_recibo` and posts it `demora` seconds
+    after accepting the SMS to the callback the SMS brought. The numbers
+    FALLA, DUPLICADO, RECHAZO and SIN_RECIBO behave as the stand-in's
+    docstring says. `mensajes()` is what it received, each with the receipts
+    it posted and the portal's answers."""
+
+    CLAVE = "clave-de-pruebas"
+    SECRETO = "secreto-de-pruebas"
+    FALLA, DUPLICADO, RECHAZO, SIN_RECIBO = "+51999000001", "+51999000002", "+51999000003", "+51999000004"
+
+    def __init__(self, carpeta: Path, *, secreto_recibo: str = "", demora: float = 0.2):
+        self.carpeta = Path(carpeta)
+        self.secreto_recibo = secreto_recibo
+        self.demora = demora
+        self.ruta_log = self.carpeta / "sms_simulado.log"
+        self.proceso = None
+        self.url = None
+
+    def log(self) -> str:
+        return self.ruta_log.read_text(errors="replace") if self.ruta_log.exists() else ""
+
+    def arrancar(self, segundos=30):
+        self.carpeta.mkdir(parents=True, exist_ok=True)
+        argumentos = [
+            sys.executable, "-u", str(RAIZ / "tools" / "sms_simulado" / "servidor.py"), "--port", "0",
+            "--clave", self.CLAVE, "--secreto", self.SECRETO, "--demora", str(self.demora),
+        ]
+        # The secret goes by the environment, not the command line (other users can list that).
+        entorno = {**os.environ, "SMS_RECIBO_SECRETO": self.secreto_recibo}
+        with open(self.ruta_log, "w") as salida:
+            self.proceso = subprocess.Popen(argumentos, cwd=RAIZ, env=entorno, stdout=salida, stderr=subprocess.STDOUT)
+        escucha = esperar(
+            lambda: self.proceso.poll() is not None
+            or re.search(r"escuchando en (http://127\.0\.0\.1:\d+)", self.log()),
+            segundos,
+        )
+        if self.proceso.poll() is not None or not escucha:
+            raise RuntimeError("El proveedor de SMS simulado no arrancó:\n" + self.log()[-2000:])
+        self.url = escucha.group(1)
+        return self
+
+    def sms_url(self, *, clave: str | None = None, secreto: str | None = None) -> str:
+        """SMS_URL pointed at this process (other credentials, to see them refused)."""
+        clave = self.CLAVE if clave is None else clave
+        secreto = self.SECRETO if secreto is None else secreto
+        return self.url.replace("://", f"://{quote(clave, safe='')}:{quote(secreto, safe='')}@") + "/sms/json"
+
+    def _pedir(self, metodo: str, ruta: str, datos=None):
+        import json
+        import urllib.error
+        import urllib.request
+
+        cuerpo = None if datos is None else json.dumps(datos).encode()
+        pedido = urllib.request.Request(
+            self.url + ruta, data=cuerpo, method=metodo, headers={"Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(pedido, timeout=60) as respuesta:  # noqa: S310 - the local stand-in
+                return respuesta.status, json.loads(respuesta.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null")
+
+    def mensajes(self) -> list[dict]:
+        return self._pedir("GET", "/mensajes")[1]
+
+    def mensaje(self, message_id: str) -> dict | None:
+        return next((m for m in self.mensajes() if m["message-id"] == message_id), None)
+
+    def despachado(self, message_id: str, segundos=30) -> dict:
+        """The SMS once the stand-in has posted all its receipts."""
+        mensaje = esperar(lambda: (m := self.mensaje(message_id)) is not None and m["despachado"] and m, segundos)
+        assert mensaje, f"el proveedor simulado no terminó de despachar {message_id}:\n{self.log()[-2000:]}"
+        return mensaje
+
+    def enviar(self, campos: dict) -> dict:
+        """A send of another application on the same account (form fields); the provider's answer."""
+        import json
+        import urllib.parse
+        import urllib.request
+
+        cuerpo = urllib.parse.urlencode({"api_key": self.CLAVE, "api_secret": self.SECRETO, **campos}).encode()
+        with urllib.request.urlopen(self.url + "/sms/json", data=cuerpo, timeout=60) as respuesta:  # noqa: S310
+            return json.loads(respuesta.read())
+
+    def recibo(self, message_id: str, status: str, **opciones):
+        """The provider posts one more receipt of the SMS now (`opciones`:
+        err-code, antiguedad, secreto, formato); the portal's HTTP status."""
+        estado, respuesta = self._pedir("POST", f"/mensajes/{message_id}/recibo", {"status": status, **opciones})
+        assert estado == 200, respuesta
+        return respuesta["respuesta"]
+
+    def repetir(self, message_id: str) -> list:
+        """Every receipt of the SMS posted again, unchanged: the portal's statuses."""
+        estado, respuesta = self._pedir("POST", f"/mensajes/{message_id}/repetir")
+        assert estado == 200, respuesta
+        return respuesta["respuestas"]
+
+    def detener(self):
+        detener_proceso(self.proceso)
