@@ -32,7 +32,9 @@ def _codigo_en_archivos(numero: str) -> str | None:
     carpeta = Path(urlparse(settings.SMS_URL).path)
     if not carpeta.is_dir():
         return None
-    archivos = sorted((a for a in carpeta.rglob("*") if a.is_file()), key=lambda a: a.stat().st_mtime, reverse=True)
+    archivos = sorted(
+        (a for a in carpeta.glob("*.txt") if a.is_file()), key=lambda a: (a.stat().st_mtime_ns, a.name), reverse=True
+    )
     for archivo in archivos:
         contenido = archivo.read_text(errors="replace")
         encontrado = _CODIGO.search(contenido)
