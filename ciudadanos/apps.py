@@ -8,8 +8,9 @@ class CiudadanosConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # empresas adds its part of the data export; canales hears delivery receipts.
-        from . import canales, empresas, signals  # noqa: F401
+        # empresas adds its part of the data export; canales hears delivery receipts;
+        # views_avisos tells the citizen of a failing channel when they log in.
+        from . import canales, empresas, signals, views_avisos  # noqa: F401
 
 
 class PanelAdminConfig(admin_apps.AdminConfig):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from ciudadanos import alertas
 from ciudadanos import services as ciudadanos_services
 from ciudadanos.models import CanalAviso, CategoriaAviso, Notificacion, TipoCanal
+from egov import sms as sms_gsm7
 from egov.models import EstadoMensaje, Mensaje
 from tests.factories import PerfilFactory
 
@@ -51,7 +52,9 @@ def test_aviso_con_efecto_legal_va_por_correo_y_sms_sin_su_contenido():
     assert sms.estado == EstadoMensaje.ENVIADO
     # The SMS says where to look, never what the notice says.
     assert "/casilla/" in sms.texto and "observada" not in sms.texto and "2026-000123" not in sms.texto
-    assert len(sms.texto) <= 160 and sms.texto.isascii()
+    # One GSM-7 SMS: "notificación" arrives as "notificacion", never as UCS-2 or with "?".
+    assert sms_gsm7.septetos(sms.texto) <= 160 and sms_gsm7.gsm7(sms.texto) == sms.texto
+    assert "notificacion con efectos legales" in sms.texto
     notificacion.refresh_from_db()
     assert notificacion.alertada_en is not None
 
