@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from ciudadanos.models import Notificacion
+from ciudadanos.alertas import resumenes_enviar
+from ciudadanos.models import CategoriaAviso, Notificacion
 from egov.documentos import documentos_pendientes_reencolar
 from egov.mensajes import mensajes_pendientes_reencolar
 from egov.models import EstadoMensaje, Mensaje
@@ -110,6 +111,11 @@ def test_redis_se_cae_y_vuelve_sin_perder_ni_duplicar_nada(catalogo, redis_propi
             assert esperar(
                 lambda: not Mensaje.objects.exclude(estado=EstadoMensaje.ENVIADO).exists(), 60
             ), segundo.salida()[-3000:]
+            # The day's digest of routine news (beat, in the evening), sent by the worker.
+            resumenes_enviar()
+            assert esperar(
+                lambda: not Mensaje.objects.exclude(estado=EstadoMensaje.ENVIADO).exists(), 60
+            ), segundo.salida()[-3000:]
 
             # Nobody was logged out, and the citizen downloads the certificate.
             respuesta = ciudadano_web.get(f"/mis-tramites/{solicitudes[0].expediente}/certificado.pdf")
@@ -124,8 +130,15 @@ def test_redis_se_cae_y_vuelve_sin_perder_ni_duplicar_nada(catalogo, redis_propi
         assert certificado.solicitud.eventos.filter(tipo="documento_emitido").count() == 1
     correos = correos_enviados([tmp_path / f"worker-var-{n}" / "mail" for n in (1, 2)])
     asuntos = [" ".join(str(m["Subject"]).split()) for m in correos]
-    for notificacion in Notificacion.objects.filter(usuario=ciudadana):
+    # Each decision (legal effect) alerted once, at once; the routine news of
+    # the day (filed, taken into evaluation) in one digest, not one email each.
+    legales = Notificacion.objects.filter(usuario=ciudadana, categoria=CategoriaAviso.LEGAL)
+    assert legales.count() == 3
+    for notificacion in legales:
         assert asuntos.count(notificacion.asunto) == 1, (notificacion.asunto, asuntos)
+    resumenes = [m for m in correos if str(m["To"]) == ciudadana.email and "Resumen del día" in str(m["Subject"])]
+    assert len(resumenes) == 1, asuntos
+    assert len(asuntos) == 4, asuntos
     # Three filings, three taken into evaluation, three decisions: each told
     # once. The two certificates are announced by their approvals' notices,
     # still unread when they were issued (no separate "documento listo").
