@@ -182,6 +182,8 @@ class Mensaje(models.Model):
     proximo_intento_en = models.DateTimeField(_("próximo intento"), null=True, blank=True)
     creado_en = models.DateTimeField(_("creado el"), default=timezone.now, db_index=True)
     enviado_en = models.DateTimeField(_("enviado el"), null=True, blank=True)
+    # An SMS that may go at night (its deadline ends within a day, or it is a code being waited for).
+    urgente = models.BooleanField(_("urgente"), default=False)
     # The provider's id for the message, by which its delivery receipts find it.
     proveedor_id = models.CharField(_("identificador del proveedor"), max_length=100, blank=True)
     entrega = models.CharField(

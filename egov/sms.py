@@ -20,6 +20,7 @@ import unicodedata
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import EstadoMensaje, Mensaje
 from .tareas import encolar
@@ -104,7 +105,9 @@ def sms_registrar(
     envio = ahora if urgente else fuera_de_la_noche(ahora)
     cuerpo = gsm7(texto)
     mensaje = Mensaje.objects.create(
-        canal=Mensaje.Canal.SMS, para=numero, asunto=cuerpo[:60], texto=cuerpo, reservado=reservado,
+        canal=Mensaje.Canal.SMS, para=numero, texto=cuerpo, reservado=reservado, urgente=urgente,
+        # A reserved SMS (a one-time code) shows no text anywhere, not even as its subject.
+        asunto=_("SMS reservado") if reservado else cuerpo[:60],
         referencia=referencia[:80], proximo_intento_en=envio if envio > ahora else None,
     )
     encolar(mensaje_enviar, mensaje_id=mensaje.pk)
@@ -113,10 +116,13 @@ def sms_registrar(
 
 def sms_entregar(mensaje: Mensaje) -> str:
     """Sends the SMS through the configured adapter; returns the provider's
-    id for it. Raises Aplazado when the number has had its SMS for this hour."""
+    id for it. Raises Aplazado when it is night (and the SMS is not urgent),
+    or when the number has had its SMS for this hour."""
     from .sms_adaptadores import adaptador
 
     ahora = timezone.now()
+    if not mensaje.urgente and fuera_de_la_noche(ahora) > ahora:  # a retry or a postponed SMS reaching the night
+        raise Aplazado(fuera_de_la_noche(ahora))
     hace_una_hora = ahora - datetime.timedelta(hours=1)
     recientes = list(
         Mensaje.objects.filter(

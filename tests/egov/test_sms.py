@@ -126,6 +126,25 @@ def test_de_noche_sale_al_instante_si_el_plazo_vence_en_menos_de_un_dia(al_confi
     assert [ficha.split("\n", 1)[0] for ficha in fichas(carpeta_sms)] == [f"Para: {NUMERO}"]
 
 
+def test_un_reintento_que_llega_de_noche_espera_a_las_7_salvo_si_es_urgente(settings, al_confirmar, carpeta_sms):
+    """Quiet hours hold at every try, not only when the SMS is recorded: a
+    failed SMS whose next try falls at 23:00 waits for the morning."""
+    settings.SMS_URL = "http://clave:secreto@127.0.0.1:9/sms/json"  # nobody listens: the first try fails
+    tarde = en_lima(2026, 3, 2, 21, 59)
+    with time_machine.travel(tarde, tick=False):
+        normal = registrar(al_confirmar)
+        urgente = registrar(al_confirmar, numero="+51987000222", plazo_vence_en=tarde + datetime.timedelta(hours=3))
+    assert normal.intentos == urgente.intentos == 1 and normal.estado == EstadoMensaje.PENDIENTE
+
+    settings.SMS_URL = f"file://{carpeta_sms}"
+    with time_machine.travel(en_lima(2026, 3, 2, 23), tick=False):
+        assert mensajes.mensaje_enviar(mensaje_id=normal.pk) == "aplazado"
+        assert mensajes.mensaje_enviar(mensaje_id=urgente.pk) == "enviado"
+    normal.refresh_from_db()
+    assert normal.proximo_intento_en == en_lima(2026, 3, 3, 7) and normal.intentos == 1
+    assert [ficha.split("\n", 1)[0] for ficha in fichas(carpeta_sms)] == ["Para: +51987000222"]
+
+
 # --- Hourly limit per number --------------------------------------------------------------------
 
 
