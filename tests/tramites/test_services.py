@@ -125,9 +125,11 @@ def test_cincuenta_presentaciones_simultaneas_reciben_numeros_distintos_y_consec
     assert sorted(Solicitud.objects.values_list("expediente", flat=True)) == sorted(numeros)
     assert ContadorExpediente.objects.get(anio=2026).ultimo == cuantos
     assert Evento.objects.filter(tipo=TipoEvento.PRESENTADA).count() == cuantos
-    # Each citizen got their own confirmation, after their commit.
-    assert len(mailoutbox) == cuantos
-    assert {m.to[0] for m in mailoutbox} == {c.email for c, _b in preparados}
+    # Each citizen got their own confirmation in their casilla (routine news: no email until the digest).
+    assert sorted(Notificacion.objects.values_list("usuario__email", flat=True)) == sorted(
+        c.email for c, _b in preparados
+    )
+    assert mailoutbox == []
 
 
 # --- Double submission -------------------------------------------------------------------------
@@ -145,7 +147,7 @@ def test_presentar_dos_veces_da_una_sola_solicitud_y_un_solo_numero(catalogo, ci
     assert Solicitud.objects.filter(ciudadano=ciudadano).count() == 1
     assert ContadorExpediente.objects.get().ultimo == 1
     assert eventos(borrador) == [TipoEvento.CREADA, TipoEvento.PRESENTADA]
-    assert len(mailoutbox) == 1
+    assert Notificacion.objects.filter(usuario=ciudadano).count() == 1  # one confirmation
 
 
 @pytest.mark.postgres
@@ -184,7 +186,7 @@ def test_doble_clic_simultaneo_da_un_solo_expediente(mailoutbox):
     assert Solicitud.objects.filter(ciudadano=ciudadano).count() == 1
     assert ContadorExpediente.objects.get().ultimo == 1
     assert eventos(borrador).count(TipoEvento.PRESENTADA) == 1
-    assert len(mailoutbox) == 1
+    assert Notificacion.objects.filter(usuario=ciudadano).count() == 1  # one confirmation
 
 
 # --- Filing ------------------------------------------------------------------------------------
@@ -399,7 +401,9 @@ def test_subsanar_reanuda_y_corre_la_fecha_limite_por_los_dias_detenidos(observa
     assert list(solicitud.adjuntos.filter(vigente=True).values_list("nombre_original", flat=True)) == ["recibo-nitido.pdf"]
     ultimo = solicitud.eventos.last()
     assert (ultimo.tipo, ultimo.actor_id, ultimo.nota) == (TipoEvento.SUBSANADA, ciudadano.pk, "Adjunto un recibo legible.")
-    assert [m.subject for m in mailoutbox] == [f"{solicitud.expediente}: recibimos tu subsanación"]
+    # Routine news: in the casilla now, by email in the day's digest.
+    assert asuntos_de(ciudadano)[-1] == f"{solicitud.expediente}: recibimos tu subsanación"
+    assert mailoutbox == []
 
 
 @pytest.mark.django_db
@@ -456,7 +460,8 @@ def test_desistir_antes_de_la_decision(catalogo, ciudadano, servidor, hasta, al_
     assert solicitud.estado == Estado.DESISTIDA
     evento = solicitud.eventos.last()
     assert (evento.tipo, evento.estado_anterior, evento.nota) == (TipoEvento.DESISTIDA, hasta, "Ya no lo necesito.")
-    assert [m.subject for m in mailoutbox] == [f"{solicitud.expediente}: registramos tu desistimiento"]
+    assert asuntos_de(ciudadano)[-1] == f"{solicitud.expediente}: registramos tu desistimiento"
+    assert mailoutbox == []  # routine news: in the day's digest
 
 
 @pytest.mark.django_db
@@ -595,11 +600,15 @@ def test_la_oficina_que_recibe_observa_pero_no_decide(catalogo, ciudadano):
     assert solicitud.estado == Estado.OBSERVADA
 
 
-# --- Every transition: one event, one email after commit ------------------------------------------------
+# --- Every transition: one event, one notice; one email after commit if it has legal effect -------------
+
+
+def asuntos_de(usuario) -> list[str]:
+    return list(Notificacion.objects.filter(usuario=usuario).order_by("pk").values_list("asunto", flat=True))
 
 
 @pytest.mark.django_db
-def test_cada_transicion_deja_un_evento_y_un_correo_despues_del_commit(
+def test_cada_transicion_deja_un_evento_y_un_aviso_y_las_legales_un_correo_despues_del_commit(
     catalogo, ciudadano, servidor, al_confirmar, mailoutbox
 ):
     borrador = borrador_completo(ciudadano, DOMICILIO)
@@ -627,11 +636,15 @@ def test_cada_transicion_deja_un_evento_y_un_correo_despues_del_commit(
         # Approving also issues the certificate (its own event and notice).
         extra = 1 if nombre == "aprobar" else 0
         assert Evento.objects.filter(solicitud=borrador).count() == antes + 1 + extra, nombre
-        # ...announced by the approval's notice while it is unread: one email.
+        # ...announced by the approval's notice while it is unread: one notice.
+        aviso = Notificacion.objects.filter(usuario=ciudadano, asunto=f"{solicitud.expediente}: {asunto}").get()
+        assert asuntos_de(ciudadano)[-1] == aviso.asunto, nombre
+        if nombre not in ("observar", "aprobar"):
+            assert mailoutbox == [], f"{nombre}: una novedad espera el resumen del día"
+            continue
         assert len(mailoutbox) == 1, nombre
         correo = mailoutbox[0]
         mailoutbox.clear()
-        aviso = Notificacion.objects.filter(usuario=ciudadano, asunto=f"{solicitud.expediente}: {asunto}").get()
         assert correo.to == [ciudadano.email]
         assert correo.subject == aviso.asunto
         # The email is an alert; the notice itself waits in the casilla with a link to the request.
@@ -684,13 +697,11 @@ def test_un_error_al_presentar_no_deja_evento_ni_correo_ni_gasta_numero(
 
 
 @pytest.mark.django_db
-def test_el_correo_de_presentacion_dice_el_expediente_y_la_fecha_limite(catalogo, ciudadano, al_confirmar, mailoutbox):
+def test_el_aviso_de_presentacion_dice_el_expediente_y_la_fecha_limite(catalogo, ciudadano, al_confirmar, mailoutbox):
     with time_machine.travel(en_lima(2026, 7, 24, 9, 15), tick=False), al_confirmar():
         solicitud = presentar(ciudadano, DOMICILIO)
-    (correo,) = mailoutbox
-    assert correo.to == [ciudadano.email]
-    assert correo.subject == f"{solicitud.expediente}: recibimos tu solicitud"
-    aviso = Notificacion.objects.get(usuario=ciudadano, asunto=correo.subject)
+    assert mailoutbox == []  # routine news: listed in the day's digest
+    aviso = Notificacion.objects.get(usuario=ciudadano, asunto=f"{solicitud.expediente}: recibimos tu solicitud")
     assert "Obtener la constancia de domicilio" in aviso.cuerpo
     assert "Presentaste tu solicitud el 24/07/2026 09:15." in aviso.cuerpo
     assert "La entidad tiene plazo hasta el 04/08/2026 para responderte." in aviso.cuerpo

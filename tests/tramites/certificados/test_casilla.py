@@ -1,6 +1,8 @@
 """The casilla electrónica: every notice about a request is deposited there
-with a link to it, and alerted by exactly one email after the commit; opening
-it records the reading once, in the request's timeline too."""
+with a link to it. A notice with legal effect (an observation, a decision)
+and a deadline reminder are alerted by exactly one email after the commit;
+routine news waits for the day's digest, one email for all of it. Opening a
+notice records the reading once, in the request's timeline too."""
 
 import datetime
 import re
@@ -11,7 +13,9 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
+from ciudadanos import alertas as alertas_ciudadanos
 from ciudadanos import services as ciudadanos_services
+from ciudadanos.models import CategoriaAviso
 from ciudadanos.models import Notificacion
 from egov import tasks as egov_tasks
 from egov.models import EstadoMensaje, Mensaje
@@ -60,7 +64,9 @@ def recorrido(catalogo, ciudadano, al_confirmar, mailoutbox):
 
 
 @pytest.mark.django_db
-def test_cada_aviso_llega_a_la_casilla_con_su_enlace_y_un_correo(recorrido, ciudadano, mailoutbox):
+def test_cada_aviso_llega_a_la_casilla_con_su_enlace_y_un_correo_o_el_resumen(
+    recorrido, ciudadano, mailoutbox, al_confirmar
+):
     aprobada, denegada = recorrido
     exp_a, exp_d = aprobada.expediente, denegada.expediente
     assert asuntos(ciudadano) == [
@@ -75,17 +81,23 @@ def test_cada_aviso_llega_a_la_casilla_con_su_enlace_y_un_correo(recorrido, ciud
         f"{exp_d}: tu solicitud fue denegada",
     ]
     notificaciones = list(Notificacion.objects.filter(usuario=ciudadano).order_by("id"))
+    al_momento = [n for n in notificaciones if n.asunto.endswith(
+        ("tiene una observación", "mañana vence el plazo para subsanar", "fue aprobada", "fue denegada"))]
+    rutina = [n for n in notificaciones if n not in al_momento]
     for notificacion in notificaciones:
         solicitud = aprobada if notificacion.asunto.startswith(exp_a) else denegada
         assert notificacion.enlace == f"/mis-tramites/{solicitud.expediente}/"
         assert notificacion.referencia == f"solicitud:{solicitud.pk}"
         assert notificacion.leida_en is None
-        alerta = Mensaje.objects.get(referencia=f"notificacion:{notificacion.pk}")
-        assert alerta.estado == EstadoMensaje.ENVIADO and alerta.intentos == 1
+        alertas = list(Mensaje.objects.filter(referencia=f"notificacion:{notificacion.pk}"))
+        if notificacion in al_momento:
+            assert [(a.canal, a.estado, a.intentos) for a in alertas] == [("correo", EstadoMensaje.ENVIADO, 1)]
+        else:
+            assert alertas == [] and notificacion.alertada_en is None  # waits for the digest
 
-    # Exactly one email alert per notice, to the citizen, pointing at the casilla.
-    assert len(mailoutbox) == len(notificaciones)
-    for correo, notificacion in zip(mailoutbox, notificaciones, strict=True):
+    # Exactly one email alert per notice with legal effect or reminder, to the citizen, pointing at the casilla.
+    assert len(mailoutbox) == len(al_momento) == 4
+    for correo, notificacion in zip(mailoutbox, al_momento, strict=True):
         assert correo.to == [ciudadano.email]
         assert correo.subject == notificacion.asunto
         assert f"{settings.SITE_URL}/casilla/{notificacion.pk}/" in correo.body
@@ -97,16 +109,26 @@ def test_cada_aviso_llega_a_la_casilla_con_su_enlace_y_un_correo(recorrido, ciud
     denegacion = next(n for n in notificaciones if "denegada" in n.asunto)
     assert "La información no existe." in denegacion.cuerpo
 
+    # The routine news of both requests: one digest email that lists each.
+    mailoutbox.clear()
+    with al_confirmar():
+        assert alertas_ciudadanos.resumenes_enviar() == {"ciudadanos": 1, "novedades": len(rutina)}
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == [ciudadano.email]
+    for notificacion in rutina:
+        assert notificacion.asunto in mailoutbox[0].body
+        assert f"{settings.SITE_URL}/casilla/{notificacion.pk}/" in mailoutbox[0].body
+
 
 @pytest.mark.django_db
 def test_el_correo_de_alerta_sale_solo_despues_del_commit(catalogo, ciudadano, mailoutbox, django_capture_on_commit_callbacks):
+    solicitud = presentar(ciudadano, DOMICILIO)
     with django_capture_on_commit_callbacks(execute=False) as pendientes:
-        solicitud = presentar(ciudadano, DOMICILIO)
-        assert Notificacion.objects.filter(usuario=ciudadano).count() == 1
+        services.solicitud_observar(solicitud=solicitud, servidor=resolutor(solicitud), mensaje="Falta el recibo.")
+        assert Notificacion.objects.filter(usuario=ciudadano).count() == 2
     assert mailoutbox == []  # the transaction has not committed
     for callback in pendientes:
         callback()
-    assert [m.subject for m in mailoutbox] == [f"{solicitud.expediente}: recibimos tu solicitud"]
+    assert [m.subject for m in mailoutbox] == [f"{solicitud.expediente}: tu solicitud tiene una observación"]
 
 
 @pytest.mark.django_db(transaction=True)  # commits as in production: the header of the notice's own page counts it read
@@ -164,6 +186,7 @@ def test_abrir_un_aviso_registra_la_lectura_una_vez(recorrido, ciudadano, otro_c
 def test_la_alerta_es_idempotente(catalogo, ciudadano, mailoutbox):
     aviso = ciudadanos_services.aviso_depositar(
         usuario=ciudadano, asunto="EXP-2026-000009: prueba", cuerpo="Texto.", enlace="/mis-tramites/",
+        categoria=CategoriaAviso.LEGAL,
     )  # its alert task not run (no commit), but the alert is in the outbox
     assert mailoutbox == []
     alerta = Mensaje.objects.get(referencia=f"notificacion:{aviso.pk}")
@@ -179,6 +202,7 @@ def test_la_alerta_es_idempotente(catalogo, ciudadano, mailoutbox):
 def test_un_ciudadano_desactivado_recibe_el_aviso_en_la_casilla_pero_no_el_correo(catalogo, ciudadano, mailoutbox):
     ciudadano.is_active = False
     ciudadano.save(update_fields=["is_active"])
-    aviso = ciudadanos_services.aviso_depositar(usuario=ciudadano, asunto="prueba", cuerpo=".", enlace="/")
+    aviso = ciudadanos_services.aviso_depositar(usuario=ciudadano, asunto="prueba", cuerpo=".", enlace="/",
+                                                categoria=CategoriaAviso.LEGAL)
     assert Notificacion.objects.filter(pk=aviso.pk).exists()
     assert not Mensaje.objects.filter(referencia=f"notificacion:{aviso.pk}").exists()

@@ -131,11 +131,11 @@ def test_el_barrido_reencola_solo_lo_pendiente_y_dos_pasadas_no_duplican(
 
     # Younger than the configured minutes: left alone (its task may still be in the queue).
     with al_confirmar():
-        assert documentos_pendientes_reencolar() == {"certificado": 0, "cargopresentacion": 0, "hojareclamo": 0, "resolucion": 0}
+        assert documentos_pendientes_reencolar() == {"certificado": 0, "cargopresentacion": 0, "hojareclamo": 0, "resolucion": 0, "constancianotificacion": 0}
     assert publicadas == []
 
     with al_confirmar():
-        assert documentos_pendientes_reencolar(minutos=0) == {"certificado": 1, "cargopresentacion": 1, "hojareclamo": 0, "resolucion": 0}
+        assert documentos_pendientes_reencolar(minutos=0) == {"certificado": 1, "cargopresentacion": 1, "hojareclamo": 0, "resolucion": 0, "constancianotificacion": 0}
     documentos = [(n, k) for n, k in publicadas if n.startswith("tramites.")]
     assert sorted(documentos) == sorted([
         ("tramites.tasks.certificado_emitir", {"documento_id": certificado_de(pendiente).pk}),
@@ -145,8 +145,8 @@ def test_el_barrido_reencola_solo_lo_pendiente_y_dos_pasadas_no_duplican(
 
     publicadas.clear()
     with al_confirmar():
-        assert documentos_pendientes_reencolar(minutos=0) == {"certificado": 0, "cargopresentacion": 0, "hojareclamo": 0, "resolucion": 0}
-        assert egov_tasks.documentos_pendientes_reencolar.apply().get() == {"certificado": 0, "cargopresentacion": 0, "hojareclamo": 0, "resolucion": 0}
+        assert documentos_pendientes_reencolar(minutos=0) == {"certificado": 0, "cargopresentacion": 0, "hojareclamo": 0, "resolucion": 0, "constancianotificacion": 0}
+        assert egov_tasks.documentos_pendientes_reencolar.apply().get() == {"certificado": 0, "cargopresentacion": 0, "hojareclamo": 0, "resolucion": 0, "constancianotificacion": 0}
     assert publicadas == []
     assert len(archivos_bajo("documentos/certificados")) == 2
     assert len(archivos_bajo("documentos/cargos")) == 2

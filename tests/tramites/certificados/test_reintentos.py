@@ -167,9 +167,9 @@ def test_tras_24_horas_de_fallas_se_deja_de_reintentar_y_se_avisa_hasta_que_algu
         rondas = []
         while (proximo := fresco(certificado).proximo_intento_en) is not None:
             reloj.move_to(proximo - MINUTO)
-            assert barrer(al_confirmar) == {"certificado": 0, "cargopresentacion": 0, "hojareclamo": 0, "resolucion": 0}
+            assert barrer(al_confirmar) == {"certificado": 0, "cargopresentacion": 0, "hojareclamo": 0, "resolucion": 0, "constancianotificacion": 0}
             reloj.move_to(proximo)
-            assert barrer(al_confirmar) == {"certificado": 1, "cargopresentacion": 0, "hojareclamo": 0, "resolucion": 0}
+            assert barrer(al_confirmar) == {"certificado": 1, "cargopresentacion": 0, "hojareclamo": 0, "resolucion": 0, "constancianotificacion": 0}
             rondas.append(minutos_desde(primer_fallo, proximo))
             if len(rondas) == 6:
                 # Failing for hours, still retried: /salud/ degraded, the host stays in service.
@@ -189,7 +189,7 @@ def test_tras_24_horas_de_fallas_se_deja_de_reintentar_y_se_avisa_hasta_que_algu
 
         # No more automatic tries, not even a day later.
         reloj.shift(datetime.timedelta(days=1))
-        assert barrer(al_confirmar) == {"certificado": 0, "cargopresentacion": 0, "hojareclamo": 0, "resolucion": 0}
+        assert barrer(al_confirmar) == {"certificado": 0, "cargopresentacion": 0, "hojareclamo": 0, "resolucion": 0, "constancianotificacion": 0}
         assert fresco(certificado).intentos == certificado.intentos
 
         # /salud/: degraded, 200.
@@ -239,7 +239,7 @@ def test_tras_24_horas_de_fallas_se_deja_de_reintentar_y_se_avisa_hasta_que_algu
         # Storage back: the sweeper's next round issues it; nothing is left to tell.
         almacen.caido = False
         reloj.move_to(en_lima(2026, 3, 5, 7, 5))
-        assert barrer(al_confirmar) == {"certificado": 1, "cargopresentacion": 0, "hojareclamo": 0, "resolucion": 0}
+        assert barrer(al_confirmar) == {"certificado": 1, "cargopresentacion": 0, "hojareclamo": 0, "resolucion": 0, "constancianotificacion": 0}
         certificado = fresco(certificado)
         assert certificado.estado == EstadoDocumento.EMITIDO
         [archivo] = archivos_bajo("documentos/certificados")

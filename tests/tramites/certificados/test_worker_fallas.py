@@ -67,7 +67,7 @@ def test_un_worker_matado_entre_el_pdf_y_el_commit_no_deja_una_segunda_copia(
         assert certificado.estado == EstadoDocumento.PENDIENTE and not certificado.archivo.name
 
         segundo = worker(redis_propio.url).listo()
-        assert documentos_pendientes_reencolar(minutos=0) == {"certificado": 1, "cargopresentacion": 0, "hojareclamo": 0, "resolucion": 0}
+        assert documentos_pendientes_reencolar(minutos=0) == {"certificado": 1, "cargopresentacion": 0, "hojareclamo": 0, "resolucion": 0, "constancianotificacion": 0}
         esperar_emitidos(segundo, Certificado, [certificado.pk])
 
     [certificado] = un_documento_por_solicitud([solicitud])
@@ -93,7 +93,7 @@ def test_los_reintentos_rapidos_de_la_tarea_son_una_sola_ronda_y_el_barrido_no_s
 
         def intentos() -> int:
             # A beat tick each time: while the task retries, the sweeper enqueues nothing.
-            assert documentos_pendientes_reencolar() == {"certificado": 0, "cargopresentacion": 0, "hojareclamo": 0, "resolucion": 0}
+            assert documentos_pendientes_reencolar() == {"certificado": 0, "cargopresentacion": 0, "hojareclamo": 0, "resolucion": 0, "constancianotificacion": 0}
             return Certificado.objects.get(pk=certificado.pk).intentos
 
         assert esperar(lambda: intentos() >= 4, 120, paso=0.5), trabajador.salida()[-4000:]
@@ -108,4 +108,4 @@ def test_los_reintentos_rapidos_de_la_tarea_son_una_sola_ronda_y_el_barrido_no_s
     # The sweeper's next round comes 5 minutes after the last quick retry.
     espera = certificado.proximo_intento_en - timezone.now()
     assert datetime.timedelta(minutes=4) < espera <= datetime.timedelta(minutes=5)
-    assert documentos_pendientes_reencolar() == {"certificado": 0, "cargopresentacion": 0, "hojareclamo": 0, "resolucion": 0}
+    assert documentos_pendientes_reencolar() == {"certificado": 0, "cargopresentacion": 0, "hojareclamo": 0, "resolucion": 0, "constancianotificacion": 0}
