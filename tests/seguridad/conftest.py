@@ -35,6 +35,7 @@ from egov.models import Mensaje
 from tests import factories
 from tests.fixtures import borrador_completo
 from tramites import services
+from tramites.constancias.services import constancia_obtener
 from tramites.models import DiaNoLaborable, EstadoDocumento, Oficina, Solicitud, Tramite
 from tramites.resoluciones.models import Resolucion
 from tramites.roles import JEFE_DE_OFICINA, grupos_sincronizar
@@ -240,6 +241,12 @@ def mundo(db, django_capture_on_commit_callbacks) -> Mundo:
         reclamo_entidad = _reclamo(RECLAMANTE_ENTIDAD, None)
     aviso = Notificacion.objects.filter(usuario=ciudadana_a).order_by("-pk").first()
     assert aviso is not None
+    # The approval's notice (legal effect) and its signed constancia de notificación.
+    aviso_aprobada = Notificacion.objects.get(referencia=f"solicitud:{aprobada.pk}", categoria="legal")
+    with django_capture_on_commit_callbacks(execute=True):
+        constancia = constancia_obtener(notificacion=aviso_aprobada)
+    constancia.refresh_from_db()
+    assert constancia.estado == EstadoDocumento.EMITIDO, constancia.error
     dia = DiaNoLaborable.objects.create(fecha=datetime.date(2026, 12, 31), motivo="Día no laborable de prueba")
     presencial = AtencionPresencial.objects.create(tramite=tramite, mes=datetime.date(2026, 1, 1), cantidad=12)
     costo = CostoMensual.objects.create(mes=datetime.date(2026, 1, 1), monto=Decimal("1500.00"))
@@ -281,6 +288,9 @@ def mundo(db, django_capture_on_commit_callbacks) -> Mundo:
         "pendiente": de_a("tramites.solicitud", pendiente.pk, oficinas=de_x, resuelve=OFICINA_X,
                           nombre="la solicitud pendiente de A"),
         "aviso": de_a("ciudadanos.notificacion", aviso.pk, nombre="el aviso de la casilla de A"),
+        "aviso_aprobada": de_a("ciudadanos.notificacion", aviso_aprobada.pk, nombre="la notificación de la aprobación"),
+        "constancia": de_a("tramites.constancianotificacion", constancia.pk, oficinas=de_x,
+                           nombre="la constancia de notificación de la aprobada"),
         # Its representatives are read from the database by the rules (test_matriz_acceso.REPRESENTANTE).
         "empresa": Objeto("ciudadanos.empresa", empresa.pk, nombre="la empresa que representa A"),
         "pedido_b": Objeto("ciudadanos.representacion", pedido_b.pk, nombre="el pedido de B de representar la empresa"),

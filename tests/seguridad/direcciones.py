@@ -191,6 +191,11 @@ def rellenos(patron: Patron, mundo: Mundo) -> list[Relleno]:
         "tramites:documento": [Relleno({"expediente": expediente, "tipo": "certificado"}, o["certificado"]),
                                Relleno({"expediente": expediente, "tipo": "cargo"}, o["cargo"])],
         "tramites:resolucion": [Relleno({"expediente": _expediente_de(o["resolucion"])}, o["resolucion"])],
+        # The notice of the approval, by its request: the citizen's address and the office's.
+        "tramites:constancia_notificacion": [
+            Relleno({"expediente": expediente, "notificacion_id": o["aviso_aprobada"].pk}, o["aprobada"])],
+        "admin:tramites_solicitud_constancia": [
+            Relleno({"pk": o["aprobada"].pk, "notificacion": o["aviso_aprobada"].pk}, o["aprobada"])],
         "tramites:verificar_codigo": [
             Relleno({"codigo": mundo.aprobada.certificado.codigo}, GLOBAL),
             Relleno({"codigo": mundo.aprobada.certificado.codigo_legible.lower()}, GLOBAL),

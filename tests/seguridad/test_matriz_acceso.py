@@ -290,6 +290,9 @@ ESPERADO = {
     "tramites:adjunto_ver": solo_get(DUENO_U_OFICINA),
     "tramites:documento": solo_get(DUENO_U_OFICINA),
     "tramites:resolucion": solo_get(DUENO),
+    # The constancia de notificación: who follows the request, or (in the admin) its offices' staff.
+    "tramites:constancia_notificacion": solo_get(DUENO),
+    "admin:tramites_solicitud_constancia": solo_get(permiso("view", "change")),
     # The back office
     "admin:index": solo_get(PERSONAL),
     "admin:login": solo_get(PERSONAL),
@@ -344,6 +347,8 @@ ESPERADO = {
     **modelo_admin("tramites/cargopresentacion", ver=permiso("view", "change"), agregar=NADIE, cambiar=NADIE,
                    borrar=NADIE),
     **modelo_admin("tramites/resolucion", ver=permiso("view", "change"), agregar=NADIE, cambiar=NADIE, borrar=NADIE),
+    **modelo_admin("tramites/constancianotificacion", ver=permiso("view", "change"), agregar=NADIE, cambiar=NADIE,
+                   borrar=NADIE),
     **modelo_admin("transparencia/reclamo", ver=permiso("view", "change"), agregar=NADIE, cambiar=permiso("change"),
                    borrar=NADIE, datos_cambio=lambda m, r: {"respuesta": "Lo atendimos."}),
     **modelo_admin("transparencia/hojareclamo", ver=permiso("view", "change"), agregar=NADIE, cambiar=NADIE,
