@@ -1,8 +1,9 @@
 """The citizen's filing journey in a real browser: find a procedure by search,
 answer one question per page, attach a document, register the payment, check
-the answers, file, see the confirmation; close and resume a draft; answer an
-observation. axe-core runs on every page of the journey, errors included, and
-the filing pages are checked at 320 px."""
+the answers, choose where to be notified, file, see the confirmation; close
+and resume a draft; answer an observation and download the constancia of its
+notice. axe-core runs on every page of the journey, errors included, and the
+filing pages are checked at 320 px."""
 
 import datetime
 import re
@@ -12,7 +13,9 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from ciudadanos.canales import consentimiento_vigente
 from tests.factories import UsuarioFactory
+from tests.fixtures import persona
 from tests.navegador.conftest import DOMICILIO
 from tramites import services
 from tramites.models import Estado, Solicitud
@@ -72,11 +75,20 @@ def _sin_desplazamiento_horizontal(page, descripcion):
 # --- 1. Search, file, confirmation, Mis trámites, detail (axe on every page) ------------------
 
 
+@pytest.fixture
+def ciudadano_sin_consentimiento(transactional_db):
+    """As ciudadano_con_perfil, but they have not yet chosen to be notified in the casilla."""
+    return persona(
+        nombres="Rosa", apellido_paterno="Huamán", apellido_materno="Ccori",
+        direccion="Jr. Junín 456", ubigeo="150122", consentimiento=False,
+    )
+
+
 def test_buscar_presentar_y_ver_el_expediente(
-    page, servidor, catalogo, ciudadano_con_perfil, iniciar_sesion,
+    page, servidor, catalogo, ciudadano_sin_consentimiento, iniciar_sesion,
     revisar_accesibilidad, archivo_pdf,
 ):
-    iniciar_sesion(page, ciudadano_con_perfil.email)
+    iniciar_sesion(page, ciudadano_sin_consentimiento.email)
 
     # Catalog: search by two words of the name.
     page.get_by_role("navigation", name="Menú principal").get_by_role("link", name="Trámites", exact=True).click()
@@ -189,21 +201,36 @@ def test_buscar_presentar_y_ver_el_expediente(
     fila = page.locator(".lista-resumen__fila", has_text=PREGUNTA["tiempo_residencia"])
     expect(fila.locator("dd").first).to_have_text("13")
 
-    # Sending without the sworn statement is refused.
+    # Where to be notified: nothing chosen beforehand, the consent's text beside the casilla.
+    casilla = page.get_by_role("radio", name="En mi casilla electrónica")
+    domicilio = page.get_by_role("radio", name="En mi domicilio")
+    expect(casilla).not_to_be_checked()
+    expect(domicilio).not_to_be_checked()
+    expect(principal).to_contain_text("conforme a la Ley N.° 31736")
+
+    # Sending without choosing it nor the sworn statement is refused, saying both.
     declaracion = page.get_by_label(re.compile(r"^Declaro bajo juramento"))
     expect(declaracion).not_to_be_checked()
     page.get_by_role("button", name="Aceptar y enviar").click()
     _en_paso(page, "revisar")
-    expect(page.locator("[data-resumen-errores]")).to_contain_text("Marca la declaración jurada")
-    revisar_accesibilidad(page, "revisar, sin declaración jurada")
+    resumen = page.locator("[data-resumen-errores]")
+    expect(resumen).to_contain_text("Elige dónde quieres que te notifiquemos")
+    expect(resumen).to_contain_text("Marca la declaración jurada")
+    expect(page.locator("#id_notificacion_error")).to_be_visible()
+    revisar_accesibilidad(page, "revisar, sin elegir dónde notificar ni declaración jurada")
     assert Solicitud.objects.get().estado == Estado.BORRADOR
 
+    # The summary's link leads to the choice.
+    resumen.get_by_role("link", name=re.compile("^Elige dónde")).click()
+    expect(casilla).to_be_focused()
+    casilla.check()
     page.get_by_label(re.compile(r"^Declaro bajo juramento")).check()
     page.get_by_role("button", name="Aceptar y enviar").click()
 
     # Confirmation.
     expediente = f"EXP-{timezone.localdate().year}-000001"
-    expect(page).to_have_url(f"{servidor}/mis-tramites/{expediente}/confirmacion/")
+    # (The fragment of the summary's link stays on the address, as browsers keep it through a redirect.)
+    expect(page).to_have_url(re.compile(rf"^{re.escape(servidor)}/mis-tramites/{expediente}/confirmacion/(#.*)?$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Solicitud presentada")
     panel = page.locator(".panel-confirmacion")
     expect(panel).to_contain_text("Tu número de expediente es")
@@ -213,6 +240,7 @@ def test_buscar_presentar_y_ver_el_expediente(
 
     solicitud = Solicitud.objects.get()
     assert solicitud.estado == Estado.PRESENTADA
+    assert consentimiento_vigente(usuario_id=ciudadano_sin_consentimiento.pk) is not None
     assert solicitud.respuestas == {
         "direccion": "Jr. Junín 456, interior 3", "distrito": "150122",
         "tiempo_residencia": "13", "finalidad": "Trabajo",
@@ -379,7 +407,14 @@ def test_subsanar_una_observacion(
     expect(aviso).to_contain_text(mensaje)
     expect(aviso).to_contain_text("Subsana hasta el")
     expect(page.locator("main")).to_contain_text("(plazo detenido mientras subsanas)")
+    # The observation's notice, with its constancia de notificación.
+    notificaciones = page.locator(".notificaciones-expediente")
+    expect(notificaciones).to_contain_text("tu solicitud tiene una observación")
+    expect(notificaciones).to_contain_text("Sin abrir")
     revisar_accesibilidad(page, "detalle con observación")
+    with page.expect_download() as descarga:
+        notificaciones.get_by_role("link", name=re.compile("^Descargar constancia de notificación")).click()
+    assert descarga.value.suggested_filename.startswith(f"constancia-notificacion-{expediente}-")
 
     aviso.get_by_role("link", name="Subsanar").click()
     expect(page).to_have_url(f"{servidor}/mis-tramites/{expediente}/subsanar/")
