@@ -20,7 +20,8 @@ from egov.models import EstadoEntrega, Mensaje
 from tests import factories
 from tests.fixtures import DOMICILIO, INFORMACION, en_lima, presentar, servidor_de
 from tests.tramites.conftest import Pagina
-from tests.tramites.test_notificacion_legal import alertas as alertas_de, observar, telefono_verificado
+from tests.tramites.test_notificacion_legal import alertas as alertas_de
+from tests.tramites.test_notificacion_legal import observar, telefono_verificado
 from tramites import services
 from tramites.models import Evento, Observacion, Solicitud, TipoEvento
 

@@ -15,8 +15,7 @@ from django.utils import timezone
 
 from ciudadanos import alertas as alertas_ciudadanos
 from ciudadanos import services as ciudadanos_services
-from ciudadanos.models import CategoriaAviso
-from ciudadanos.models import Notificacion
+from ciudadanos.models import CategoriaAviso, Notificacion
 from egov import tasks as egov_tasks
 from egov.models import EstadoMensaje, Mensaje
 from tests.fixtures import DOMICILIO, INFORMACION, en_lima, presentar, resolutor
