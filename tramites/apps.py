@@ -13,7 +13,13 @@ class TramitesConfig(AppConfig):
         from .resoluciones import models  # noqa: F401
 
     def ready(self):
+        from django.core import checks
+
         from egov.documentos import tipo_registrar
+
+        from .constancias.fechas import configuracion_revisar
+
+        checks.register(configuracion_revisar)
 
         from . import signals  # noqa: F401
         from .certificados.services import TIPOS

@@ -9,7 +9,7 @@ import pytest
 
 from ciudadanos.models import Notificacion
 from tests.fixtures import en_lima
-from tramites.constancias.fechas import fecha_notificacion, fecha_tacita
+from tramites.constancias.fechas import configuracion_revisar, fecha_notificacion, fecha_tacita
 from tramites.models import DiaNoLaborable
 from tramites.plazos import Calendario
 
@@ -110,3 +110,10 @@ def test_la_regla_por_defecto_es_la_de_la_entidad(settings, calendario):
     settings.NOTIFICACION_EFECTO = "por_correo"
     with pytest.raises(ValueError, match="NOTIFICACION_EFECTO"):
         fecha_notificacion(notificacion=aviso(), calendario=calendario)
+
+
+def test_una_regla_mal_escrita_se_detecta_al_arrancar(settings):
+    assert configuracion_revisar() == []
+    settings.NOTIFICACION_EFECTO = "al_deposito"
+    settings.NOTIFICACION_DIAS_HABILES = 0
+    assert [e.id for e in configuracion_revisar()] == ["tramites.E001", "tramites.E002"]

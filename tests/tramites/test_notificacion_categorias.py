@@ -110,7 +110,7 @@ def test_el_recordatorio_de_subsanar_lleva_el_plazo_y_se_avisa_al_momento(
 
 
 def test_sin_consentimiento_no_se_deposita_la_notificacion_y_la_oficina_notifica_por_otro_medio(
-    catalogo, admin_de, django_capture_on_commit_callbacks
+    catalogo, admin_de, web, django_capture_on_commit_callbacks
 ):
     ciudadano = factories.PerfilFactory(consentimiento=False, direccion="Av. Grau 1020, Barranco").usuario
     solicitud = presentar(ciudadano, DOMICILIO)
@@ -128,6 +128,12 @@ def test_sin_consentimiento_no_se_deposita_la_notificacion_y_la_oficina_notifica
     assert [a.categoria for a in avisos(ciudadano)] == [CategoriaAviso.NOVEDAD]
     texto = ficha(admin_de, solicitud)
     assert "Notifica por otro medio" in texto and f"«{asunto}»" in texto
+    # The citizen's timeline says what it means for them, not the office's instruction.
+    web.force_login(ciudadano)
+    pagina = Pagina(web.get(solicitud.get_absolute_url()))
+    assert "Te notificaremos en tu domicilio" in pagina.texto()
+    assert "notifica «" not in pagina.texto()
+    assert pagina.enlace("Acepta la casilla electrónica") == "/cuenta/avisos/"
 
 
 def test_tras_retirar_el_consentimiento_la_siguiente_decision_va_por_otro_medio(

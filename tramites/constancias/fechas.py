@@ -43,6 +43,27 @@ def dias_vigentes() -> int:
     return settings.NOTIFICACION_DIAS_HABILES
 
 
+def configuracion_revisar(app_configs=None, **kwargs) -> list:
+    """System check: the rule the entity chose is one of the three, with a
+    sensible number of business days (a wrong value would fail every page
+    that shows a notification date)."""
+    from django.core.checks import Error
+
+    errores = []
+    if settings.NOTIFICACION_EFECTO not in REGLAS:
+        errores.append(Error(
+            f"NOTIFICACION_EFECTO={settings.NOTIFICACION_EFECTO!r} no es una regla conocida.",
+            hint=f"Usa una de: {', '.join(REGLAS)} (README, «Fecha de notificación»).", id="tramites.E001",
+        ))
+    dias = settings.NOTIFICACION_DIAS_HABILES
+    if not isinstance(dias, int) or not 1 <= dias <= 30:
+        errores.append(Error(
+            f"NOTIFICACION_DIAS_HABILES={dias!r} debe ser un número de días hábiles entre 1 y 30.",
+            id="tramites.E002",
+        ))
+    return errores
+
+
 def fecha_tacita(*, notificacion, dias: int | None = None, calendario: Calendario | None = None) -> datetime.date:
     """The day an unread notice takes effect under "dias_habiles": `dias`
     business days after the local date of its deposit (that day does not count)."""
