@@ -306,6 +306,10 @@ else:
 # delivery receipts: its webhook, /webhooks/correo/<proveedor>/tracking/, tells
 # the portal which alerts were delivered, bounced or marked as spam.
 EMAIL_PROVEEDOR = env("EMAIL_PROVEEDOR", default="")  # postmark, sendgrid, brevo or mailgun
+if EMAIL_PROVEEDOR not in ("", "postmark", "sendgrid", "brevo", "mailgun"):
+    raise ImproperlyConfigured(
+        f"EMAIL_PROVEEDOR={EMAIL_PROVEEDOR!r} no es un proveedor conocido: usa postmark, sendgrid, brevo o mailgun."
+    )
 if EMAIL_PROVEEDOR:
     _clave = "SERVER_TOKEN" if EMAIL_PROVEEDOR == "postmark" else "API_KEY"
     EMAIL_BACKEND = f"anymail.backends.{EMAIL_PROVEEDOR}.EmailBackend"
@@ -374,6 +378,7 @@ CELERY_TASK_ROUTES = {
     "tramites.tasks.cargo_emitir": {"queue": "pdf"},
     "transparencia.tasks.hoja_reclamo_emitir": {"queue": "pdf"},
     "tramites.resoluciones.tasks.resolucion_emitir": {"queue": "pdf"},
+    "tramites.constancias.tasks.constancia_emitir": {"queue": "pdf"},
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = "America/Lima"

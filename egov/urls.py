@@ -37,8 +37,8 @@ urlpatterns = [
     path("cuenta/3rdparty/login/error/", idgobpe.no_disponible),
     path("cuenta/3rdparty/signup/", idgobpe.no_disponible),
     path("cuenta/", include("allauth.urls")),
-    # Delivery receipts of the email provider (django-anymail checks its shared secret).
-    path("webhooks/correo/", include("anymail.urls")),
+    # Delivery receipts of the configured email provider (django-anymail checks its shared secret).
+    path("webhooks/correo/<str:proveedor>/tracking/", webhooks.correo_recibo, name="correo_recibo"),
     # The SMS provider's delivery receipts (signed with SMS_RECIBO_SECRETO; egov/webhooks.py).
     path("webhooks/sms/recibo/", webhooks.sms_recibo, name="sms_recibo"),
     path("", include("ciudadanos.urls")),

@@ -147,3 +147,28 @@ def sms_recibo(request):
         detalle=_detalle(estado, campos.get("err-code", "").strip()), referencia=campos.get("client-ref", "").strip(),
     )
     return HttpResponse(resultado, content_type="text/plain; charset=utf-8")
+
+
+# --- Email: the configured provider's tracking webhook (django-anymail) ----------------------------
+
+# The providers EMAIL_PROVEEDOR may name, and anymail's view of each one's tracking webhook.
+VISTAS_CORREO = {
+    "postmark": "anymail.webhooks.postmark.PostmarkTrackingWebhookView",
+    "sendgrid": "anymail.webhooks.sendgrid.SendGridTrackingWebhookView",
+    "brevo": "anymail.webhooks.brevo.BrevoTrackingWebhookView",
+    "mailgun": "anymail.webhooks.mailgun.MailgunTrackingWebhookView",
+}
+
+
+@csrf_exempt
+def correo_recibo(request, proveedor: str):
+    """/webhooks/correo/<proveedor>/tracking/: only the configured provider's
+    tracking webhook exists (anymail checks its shared secret and sends the
+    `tracking` signal, egov/entregas_correo.py). Any other provider, and
+    every provider while the portal sends by SMTP, is a 404: no webhook
+    listens without a secret, and no inbound mail is accepted."""
+    from django.utils.module_loading import import_string
+
+    if proveedor != settings.EMAIL_PROVEEDOR or proveedor not in VISTAS_CORREO:
+        raise Http404
+    return import_string(VISTAS_CORREO[proveedor]).as_view()(request)

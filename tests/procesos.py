@@ -804,6 +804,7 @@ class ProveedorCorreo:
         """EMAIL_BACKEND and ANYMAIL as egov/settings.py builds them for
         EMAIL_PROVEEDOR=postmark, pointed at this process; `anymail` overrides keys."""
         return {
+            "EMAIL_PROVEEDOR": "postmark",
             "EMAIL_BACKEND": "anymail.backends.postmark.EmailBackend",
             "ANYMAIL": {
                 "POSTMARK_SERVER_TOKEN": self.TOKEN,

@@ -21,11 +21,12 @@ _CATALOGO = [
 ROLES = {
     MESA_DE_PARTES: (("observar", "asignar"), ["view_solicitud"]),
     EVALUADOR: (
-        ("tomar", "observar", "aprobar", "denegar"), ["view_solicitud", "view_certificado", "view_resolucion"]
+        ("tomar", "observar", "aprobar", "denegar"),
+        ["view_solicitud", "view_certificado", "view_resolucion", "view_constancianotificacion"],
     ),
     JEFE_DE_OFICINA: (
         tuple(ACCIONES),
-        ["view_solicitud", "ver_supervision", "view_certificado", "view_resolucion",
+        ["view_solicitud", "ver_supervision", "view_certificado", "view_resolucion", "view_constancianotificacion",
          "transparencia.view_reclamo", "transparencia.change_reclamo", "transparencia.view_hojareclamo"],
     ),
     ADMINISTRADOR_CATALOGO: ((), _CATALOGO),

@@ -14,7 +14,7 @@ from tests.egov.test_configuracion import PRODUCCION, _manage
 CORREO_CONFIGURADO = (
     "import json; from django.conf import settings as s; from django.urls import reverse;"
     "print(json.dumps({'backend': s.EMAIL_BACKEND, 'anymail': getattr(s, 'ANYMAIL', None),"
-    " 'webhook': reverse('anymail:postmark_tracking_webhook')}))"
+    " 'webhook': reverse('correo_recibo', kwargs={'proveedor': 'postmark'})}))"
 )
 
 

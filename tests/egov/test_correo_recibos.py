@@ -116,3 +116,18 @@ def test_un_recibo_de_correo_no_toca_un_sms_con_el_mismo_identificador(enviado):
     enviado.refresh_from_db()
     assert sms.entrega == EstadoEntrega.SIN_CONFIRMAR
     assert enviado.entrega == EstadoEntrega.REBOTADO
+
+
+@pytest.mark.django_db
+def test_solo_existe_el_webhook_del_proveedor_configurado(client, settings):
+    """No webhook listens while the portal sends by SMTP (it would have no
+    secret), none of another provider, and no inbound mail at all."""
+    cuerpo = {"RecordType": "Delivery", "MessageID": "x", "Recipient": "a@b.pe", "DeliveredAt": "2026-12-01T10:00:00Z"}
+    settings.EMAIL_PROVEEDOR = ""
+    assert client.post("/webhooks/correo/postmark/tracking/", cuerpo, content_type="application/json").status_code == 404
+    settings.EMAIL_PROVEEDOR = "postmark"
+    settings.ANYMAIL = {"WEBHOOK_SECRET": "postmark:secreto"}
+    assert client.post("/webhooks/correo/mailgun/tracking/", cuerpo, content_type="application/json").status_code == 404
+    assert client.post("/webhooks/correo/postmark/inbound/", cuerpo, content_type="application/json").status_code == 404
+    # The configured one exists, and refuses a caller without its secret.
+    assert client.post("/webhooks/correo/postmark/tracking/", cuerpo, content_type="application/json").status_code == 400

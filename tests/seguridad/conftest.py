@@ -25,11 +25,14 @@ from django.utils import timezone
 from ciudadanos import bloqueos
 from ciudadanos.models import (
     BloqueoAcceso,
+    CanalAviso,
+    ConsentimientoNotificacion,
     ConsultaPide,
     Empresa,
     EstadoRepresentacion,
     Notificacion,
     Representacion,
+    TipoCanal,
 )
 from egov.models import Mensaje
 from tests import factories
@@ -257,6 +260,11 @@ def mundo(db, django_capture_on_commit_callbacks) -> Mundo:
     Representacion.objects.create(empresa=empresa, usuario=ciudadana_a, estado=EstadoRepresentacion.CONFIRMADA,
                                   confirmada_en=timezone.now())
     pedido_b = Representacion.objects.create(empresa=empresa, usuario=ciudadano_b)
+    # A's consent to the casilla (from the profile) and A's verified phone.
+    consentimiento_a = ConsentimientoNotificacion.objects.get(usuario=ciudadana_a, retirado_en__isnull=True)
+    telefono_a = CanalAviso.objects.create(
+        usuario=ciudadana_a, tipo=TipoCanal.SMS, destino="+51987000123", verificado_en=timezone.now()
+    )
     consulta = ConsultaPide.objects.create(
         servicio="reniec", documento=CIUDADANA_A["numero_documento"], titular=ciudadana_a, origen="ciudadano",
         solicitada_por=ciudadana_a, motivo="Completar tu perfil", resultado="encontrado",
@@ -288,6 +296,9 @@ def mundo(db, django_capture_on_commit_callbacks) -> Mundo:
         "pendiente": de_a("tramites.solicitud", pendiente.pk, oficinas=de_x, resuelve=OFICINA_X,
                           nombre="la solicitud pendiente de A"),
         "aviso": de_a("ciudadanos.notificacion", aviso.pk, nombre="el aviso de la casilla de A"),
+        "consentimiento_a": de_a("ciudadanos.consentimientonotificacion", consentimiento_a.pk,
+                                 nombre="el consentimiento de A"),
+        "telefono_a": de_a("ciudadanos.canalaviso", telefono_a.pk, nombre="el celular de A"),
         "aviso_aprobada": de_a("ciudadanos.notificacion", aviso_aprobada.pk, nombre="la notificación de la aprobación"),
         "constancia": de_a("tramites.constancianotificacion", constancia.pk, oficinas=de_x,
                            nombre="la constancia de notificación de la aprobada"),

@@ -226,6 +226,7 @@ def rellenos(patron: Patron, mundo: Mundo) -> list[Relleno]:
         **{clave: [Relleno({"provider_id": "idgobpe"}, GLOBAL)] for clave in (
             "idgobpe_ingresar", "idgobpe_regresar", "openid_connect_login", "openid_connect_callback")},
         "idgobpe_vincular_correo": [Relleno({"token": "enlace-que-no-existe"}, GLOBAL)],
+        "correo_recibo": [Relleno({"proveedor": p}, GLOBAL) for p in ("postmark", "mailgun", "mandrill")],
         "admin:auth_user_password_change": [Relleno({"id": o["ciudadana_a"].pk}, o["ciudadana_a"])],
     }
     return valores.get(patron.clave, [])

@@ -266,6 +266,20 @@ ESPERADO = {
     "ciudadanos:casilla": solo_get(SESION),
     "ciudadanos:casilla_marcar_leidas": solo_post(SESION),
     "ciudadanos:notificacion": solo_get(DUENO),
+    # Notificaciones y avisos: consent, the phone and its code, the SMS choices.
+    "ciudadanos:avisos": solo_get(SESION),
+    "ciudadanos:consentimiento": get_y_post(SESION),
+    "ciudadanos:consentimiento_retirar": get_y_post(SESION),
+    "ciudadanos:telefono_registrar": get_y_post(SESION),
+    "ciudadanos:telefono_codigo": get_y_post(SESION),
+    "ciudadanos:telefono_reenviar": solo_post(SESION),
+    "ciudadanos:telefono_quitar": get_y_post(SESION),
+    "ciudadanos:preferencias_sms": solo_post(SESION),
+    # Providers' delivery receipts: a session proves nothing, only the shared secret does.
+    # The email provider's webhook exists only for the configured provider (SMTP here: 404);
+    # an SMS receipt without the provider's signature is a 401.
+    "correo_recibo": get_y_post(NADIE),
+    "sms_recibo": solo_post(NADIE),
     # Mis empresas: a wrong check digit is refused before SUNAT is asked.
     "ciudadanos:empresas": solo_get(SESION),
     "ciudadanos:empresa_agregar": get_y_post(SESION, datos=lambda m, r: {"ruc": "20600000014"}),
@@ -327,6 +341,11 @@ ESPERADO = {
     ),
     # Read only: companies and their representatives, and the PIDE lookups (audit).
     **modelo_admin("ciudadanos/empresa", ver=permiso("view", "change"), agregar=NADIE, cambiar=NADIE, borrar=NADIE),
+    # Read only: the evidence of consent to electronic notification, and the alert channels.
+    **modelo_admin("ciudadanos/consentimientonotificacion", ver=permiso("view", "change"), agregar=NADIE,
+                   cambiar=NADIE, borrar=NADIE),
+    **modelo_admin("ciudadanos/canalaviso", ver=permiso("view", "change"), agregar=NADIE, cambiar=NADIE,
+                   borrar=NADIE),
     **modelo_admin("ciudadanos/consultapide", ver=permiso("view", "change"), agregar=NADIE, cambiar=NADIE,
                    borrar=NADIE),
     # An office with procedures, a procedure with requests: never deleted, only deactivated.
@@ -381,7 +400,7 @@ def desenlace(respuesta) -> str:
         if destino == PANEL:
             return "al_panel"
         return "redirige"
-    if estado in (403, 404):
+    if estado in (401, 403, 404):  # 401: a webhook whose caller did not prove the shared secret
         return "negado"
     if 200 <= estado < 300 or estado == 400:
         return "atendido"
