@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from . import canales, identidad, selectors, services, ubigeo
+from . import alertas, canales, identidad, selectors, services, ubigeo
 from .forms import PerfilForm
 
 # Buttons that only ask for the next list of places (used without JavaScript).
@@ -185,7 +185,7 @@ def casilla(request):
     )
     no_leidas = request.casilla_no_leidas = selectors.no_leidas_contar(usuario=request.user)
     return render(request, "ciudadanos/casilla.html", {
-        "pagina": pagina, "no_leidas": no_leidas,
+        "pagina": pagina, "no_leidas": no_leidas, "efecto": alertas.efecto_texto(),
         "fallas": canales.fallas_describir(canales.canales_fallando(usuario=request.user)),
     })
 
@@ -214,5 +214,5 @@ def notificacion(request, pk):
     return render(
         request,
         "ciudadanos/notificacion.html",
-        {"notificacion": notificacion, "primera_lectura": primera_lectura},
+        {"notificacion": notificacion, "primera_lectura": primera_lectura, "efecto": alertas.efecto_texto()},
     )

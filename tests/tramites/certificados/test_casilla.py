@@ -147,7 +147,7 @@ def test_abrir_un_aviso_registra_la_lectura_una_vez(recorrido, ciudadano, otro_c
 
     primera = web.get(f"/casilla/{aviso.pk}/")
     assert primera.status_code == 200
-    assert "Registramos que recibiste esta notificación." in primera.content.decode()
+    assert "Registramos que abriste esta notificación." in primera.content.decode()
     assert f'href="{aprobada.get_absolute_url()}"' in primera.content.decode()
     assert "Conforme." in primera.content.decode()
     aviso.refresh_from_db()
@@ -158,7 +158,7 @@ def test_abrir_un_aviso_registra_la_lectura_una_vez(recorrido, ciudadano, otro_c
     with time_machine.travel(timezone.now() + datetime.timedelta(hours=2)):
         segunda = web.get(f"/casilla/{aviso.pk}/")
     assert segunda.status_code == 200
-    assert "Registramos que recibiste" not in segunda.content.decode()
+    assert "Registramos que abriste" not in segunda.content.decode()
     aviso.refresh_from_db()
     assert aviso.leida_en == leida
     assert contador(web.get("/casilla/")) == total - 1
