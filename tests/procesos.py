@@ -756,63 +756,40 @@ class ProveedorIdgobpe:
         detener_proceso(self.proceso)
 
 
-class ProveedorCorreo:
-    """The local Postmark stand-in (tools/correo_simulado/servidor.py) as a
-    process of its own on a free port of 127.0.0.1. The portal sends to it
-    with TOKEN (`ajustes()` are the EMAIL_BACKEND and ANYMAIL settings for
-    that); it posts each message's webhooks to `webhook` with WEBHOOK_AUTH as
-    HTTP Basic (`webhook_auth=""`: only what the URL carries), `demora`
-    seconds after accepting it. `mensajes()` is what it received, each with
-    the webhooks it posted and the portal's answers."""
+class _ProveedorSimulado:
+    """A local provider stand-in (tools/<carpeta>/servidor.py) as a process of
+    its own on a free port of 127.0.0.1, with the control endpoints both
+    stand-ins share: GET /mensajes (what it received, each with the receipts
+    it posted and the portal's answers) and POST /mensajes/<id>/repetir."""
 
-    TOKEN = "token-de-pruebas"
-    WEBHOOK_AUTH = "postmark:secreto-de-pruebas"
+    NOMBRE = ""  # for the error when it does not start
+    SCRIPT = ""  # tools/<SCRIPT>/servidor.py
+    CAMPO_ID = ""  # the key of a message's id in /mensajes
+    CAMPO_DESPACHADO = ""  # the key that says all its receipts were posted
 
-    def __init__(self, carpeta: Path, *, webhook: str = "", webhook_auth: str | None = None, demora: float = 0.5):
+    def __init__(self, carpeta: Path):
         self.carpeta = Path(carpeta)
-        self.webhook = webhook
-        self.webhook_auth = self.WEBHOOK_AUTH if webhook_auth is None else webhook_auth
-        self.demora = demora
-        self.ruta_log = self.carpeta / "correo_simulado.log"
+        self.ruta_log = self.carpeta / f"{self.SCRIPT}.log"
         self.proceso = None
         self.url = None
 
     def log(self) -> str:
         return self.ruta_log.read_text(errors="replace") if self.ruta_log.exists() else ""
 
-    def arrancar(self, segundos=30):
+    def _lanzar(self, opciones: list[str], *, segundos=30, entorno=None):
         self.carpeta.mkdir(parents=True, exist_ok=True)
-        argumentos = [
-            sys.executable, "-u", str(RAIZ / "tools" / "correo_simulado" / "servidor.py"), "--port", "0",
-            "--token", self.TOKEN, "--demora", str(self.demora),
-        ]
-        if self.webhook:
-            argumentos += ["--webhook", self.webhook, "--webhook-auth", self.webhook_auth]
+        argumentos = [sys.executable, "-u", str(RAIZ / "tools" / self.SCRIPT / "servidor.py"), "--port", "0", *opciones]
         with open(self.ruta_log, "w") as salida:
-            self.proceso = subprocess.Popen(argumentos, cwd=RAIZ, stdout=salida, stderr=subprocess.STDOUT)
+            self.proceso = subprocess.Popen(argumentos, cwd=RAIZ, env=entorno, stdout=salida, stderr=subprocess.STDOUT)
         escucha = esperar(
             lambda: self.proceso.poll() is not None
             or re.search(r"escuchando en (http://127\.0\.0\.1:\d+)", self.log()),
             segundos,
         )
         if self.proceso.poll() is not None or not escucha:
-            raise RuntimeError("El proveedor de correo simulado no arrancó:\n" + self.log()[-2000:])
+            raise RuntimeError(f"El {self.NOMBRE} no arrancó:\n" + self.log()[-2000:])
         self.url = escucha.group(1)
         return self
-
-    def ajustes(self, **anymail) -> dict:
-        """EMAIL_BACKEND and ANYMAIL as egov/settings.py builds them for
-        EMAIL_PROVEEDOR=postmark, pointed at this process; `anymail` overrides keys."""
-        return {
-            "EMAIL_PROVEEDOR": "postmark",
-            "EMAIL_BACKEND": "anymail.backends.postmark.EmailBackend",
-            "ANYMAIL": {
-                "POSTMARK_SERVER_TOKEN": self.TOKEN,
-                "POSTMARK_API_URL": self.url + "/",
-                "WEBHOOK_SECRET": self.WEBHOOK_AUTH,
-                **anymail,
-            },
-        }
 
     def _pedir(self, metodo: str, ruta: str, datos=None, cabeceras=None):
         import json
@@ -834,13 +811,62 @@ class ProveedorCorreo:
         return self._pedir("GET", "/mensajes")[1]
 
     def mensaje(self, message_id: str) -> dict | None:
-        return next((m for m in self.mensajes() if m["MessageID"] == message_id), None)
+        return next((m for m in self.mensajes() if m[self.CAMPO_ID] == message_id), None)
 
     def despachado(self, message_id: str, segundos=30) -> dict:
-        """The message once the stand-in has posted all its webhooks."""
-        mensaje = esperar(lambda: (m := self.mensaje(message_id)) is not None and m["Despachado"] and m, segundos)
-        assert mensaje, f"el proveedor simulado no terminó de despachar {message_id}:\n{self.log()[-2000:]}"
+        """The message once the stand-in has posted all its receipts."""
+        mensaje = esperar(
+            lambda: (m := self.mensaje(message_id)) is not None and m[self.CAMPO_DESPACHADO] and m, segundos
+        )
+        assert mensaje, f"el {self.NOMBRE} no terminó de despachar {message_id}:\n{self.log()[-2000:]}"
         return mensaje
+
+    def repetir(self, message_id: str) -> list:
+        """Every receipt of the message posted again, unchanged: the portal's statuses."""
+        estado, respuesta = self._pedir("POST", f"/mensajes/{message_id}/repetir")
+        assert estado == 200, respuesta
+        return respuesta["respuestas"]
+
+    def detener(self):
+        detener_proceso(self.proceso)
+
+
+class ProveedorCorreo(_ProveedorSimulado):
+    """The local Postmark stand-in (tools/correo_simulado/servidor.py). The
+    portal sends to it with TOKEN (`ajustes()` are the EMAIL_* and ANYMAIL
+    settings for that); it posts each message's webhooks to `webhook` with
+    WEBHOOK_AUTH as HTTP Basic (`webhook_auth=""`: only what the URL
+    carries), `demora` seconds after accepting it."""
+
+    NOMBRE, SCRIPT, CAMPO_ID, CAMPO_DESPACHADO = "proveedor de correo simulado", "correo_simulado", "MessageID", "Despachado"
+    TOKEN = "token-de-pruebas"
+    WEBHOOK_AUTH = "postmark:secreto-de-pruebas"
+
+    def __init__(self, carpeta: Path, *, webhook: str = "", webhook_auth: str | None = None, demora: float = 0.5):
+        super().__init__(carpeta)
+        self.webhook = webhook
+        self.webhook_auth = self.WEBHOOK_AUTH if webhook_auth is None else webhook_auth
+        self.demora = demora
+
+    def arrancar(self, segundos=30):
+        opciones = ["--token", self.TOKEN, "--demora", str(self.demora)]
+        if self.webhook:
+            opciones += ["--webhook", self.webhook, "--webhook-auth", self.webhook_auth]
+        return self._lanzar(opciones, segundos=segundos)
+
+    def ajustes(self, **anymail) -> dict:
+        """EMAIL_PROVEEDOR, EMAIL_BACKEND and ANYMAIL as egov/settings.py builds
+        them for EMAIL_PROVEEDOR=postmark, pointed at this process; `anymail` overrides keys."""
+        return {
+            "EMAIL_PROVEEDOR": "postmark",
+            "EMAIL_BACKEND": "anymail.backends.postmark.EmailBackend",
+            "ANYMAIL": {
+                "POSTMARK_SERVER_TOKEN": self.TOKEN,
+                "POSTMARK_API_URL": self.url + "/",
+                "WEBHOOK_SECRET": self.WEBHOOK_AUTH,
+                **anymail,
+            },
+        }
 
     def enviar(self, datos: dict, *, token: str | None = None):
         """A send of another application on the same provider account: (status, answer)."""
@@ -853,93 +879,37 @@ class ProveedorCorreo:
         assert estado == 200, respuesta
         return respuesta["respuesta"]
 
-    def repetir(self, message_id: str) -> list:
-        """Every webhook of the message posted again, unchanged: the portal's statuses."""
-        estado, respuesta = self._pedir("POST", f"/mensajes/{message_id}/repetir")
-        assert estado == 200, respuesta
-        return respuesta["respuestas"]
 
-    def detener(self):
-        detener_proceso(self.proceso)
+class ProveedorSms(_ProveedorSimulado):
+    """The local SMS provider stand-in (tools/sms_simulado/servidor.py). The
+    portal sends to it with `sms_url` (SMS_URL with the account's CLAVE and
+    SECRETO); it signs each delivery receipt with `secreto_recibo` and posts
+    it `demora` seconds after accepting the SMS to the callback the SMS
+    brought. The numbers FALLA, DUPLICADO, RECHAZO and SIN_RECIBO behave as
+    the stand-in's docstring says."""
 
-
-class ProveedorSms:
-    """The local SMS provider stand-in (tools/sms_simulado/servidor.py) as a
-    process of its own on a free port of 127.0.0.1. The portal sends to it
-    with `sms_url` (SMS_URL with the account's CLAVE and SECRETO); it signs
-    each delivery receipt with `secreto_recibo` and posts it `demora` seconds
-    after accepting the SMS to the callback the SMS brought. The numbers
-    FALLA, DUPLICADO, RECHAZO and SIN_RECIBO behave as the stand-in's
-    docstring says. `mensajes()` is what it received, each with the receipts
-    it posted and the portal's answers."""
-
+    NOMBRE, SCRIPT, CAMPO_ID, CAMPO_DESPACHADO = "proveedor de SMS simulado", "sms_simulado", "message-id", "despachado"
     CLAVE = "clave-de-pruebas"
     SECRETO = "secreto-de-pruebas"
     FALLA, DUPLICADO, RECHAZO, SIN_RECIBO = "+51999000001", "+51999000002", "+51999000003", "+51999000004"
 
     def __init__(self, carpeta: Path, *, secreto_recibo: str = "", demora: float = 0.2):
-        self.carpeta = Path(carpeta)
+        super().__init__(carpeta)
         self.secreto_recibo = secreto_recibo
         self.demora = demora
-        self.ruta_log = self.carpeta / "sms_simulado.log"
-        self.proceso = None
-        self.url = None
-
-    def log(self) -> str:
-        return self.ruta_log.read_text(errors="replace") if self.ruta_log.exists() else ""
 
     def arrancar(self, segundos=30):
-        self.carpeta.mkdir(parents=True, exist_ok=True)
-        argumentos = [
-            sys.executable, "-u", str(RAIZ / "tools" / "sms_simulado" / "servidor.py"), "--port", "0",
-            "--clave", self.CLAVE, "--secreto", self.SECRETO, "--demora", str(self.demora),
-        ]
         # The secret goes by the environment, not the command line (other users can list that).
-        entorno = {**os.environ, "SMS_RECIBO_SECRETO": self.secreto_recibo}
-        with open(self.ruta_log, "w") as salida:
-            self.proceso = subprocess.Popen(argumentos, cwd=RAIZ, env=entorno, stdout=salida, stderr=subprocess.STDOUT)
-        escucha = esperar(
-            lambda: self.proceso.poll() is not None
-            or re.search(r"escuchando en (http://127\.0\.0\.1:\d+)", self.log()),
-            segundos,
+        return self._lanzar(
+            ["--clave", self.CLAVE, "--secreto", self.SECRETO, "--demora", str(self.demora)],
+            segundos=segundos, entorno={**os.environ, "SMS_RECIBO_SECRETO": self.secreto_recibo},
         )
-        if self.proceso.poll() is not None or not escucha:
-            raise RuntimeError("El proveedor de SMS simulado no arrancó:\n" + self.log()[-2000:])
-        self.url = escucha.group(1)
-        return self
 
     def sms_url(self, *, clave: str | None = None, secreto: str | None = None) -> str:
         """SMS_URL pointed at this process (other credentials, to see them refused)."""
         clave = self.CLAVE if clave is None else clave
         secreto = self.SECRETO if secreto is None else secreto
         return self.url.replace("://", f"://{quote(clave, safe='')}:{quote(secreto, safe='')}@") + "/sms/json"
-
-    def _pedir(self, metodo: str, ruta: str, datos=None):
-        import json
-        import urllib.error
-        import urllib.request
-
-        cuerpo = None if datos is None else json.dumps(datos).encode()
-        pedido = urllib.request.Request(
-            self.url + ruta, data=cuerpo, method=metodo, headers={"Content-Type": "application/json"},
-        )
-        try:
-            with urllib.request.urlopen(pedido, timeout=60) as respuesta:  # noqa: S310 - the local stand-in
-                return respuesta.status, json.loads(respuesta.read())
-        except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read() or b"null")
-
-    def mensajes(self) -> list[dict]:
-        return self._pedir("GET", "/mensajes")[1]
-
-    def mensaje(self, message_id: str) -> dict | None:
-        return next((m for m in self.mensajes() if m["message-id"] == message_id), None)
-
-    def despachado(self, message_id: str, segundos=30) -> dict:
-        """The SMS once the stand-in has posted all its receipts."""
-        mensaje = esperar(lambda: (m := self.mensaje(message_id)) is not None and m["despachado"] and m, segundos)
-        assert mensaje, f"el proveedor simulado no terminó de despachar {message_id}:\n{self.log()[-2000:]}"
-        return mensaje
 
     def enviar(self, campos: dict) -> dict:
         """A send of another application on the same account (form fields); the provider's answer."""
@@ -957,12 +927,3 @@ class ProveedorSms:
         estado, respuesta = self._pedir("POST", f"/mensajes/{message_id}/recibo", {"status": status, **opciones})
         assert estado == 200, respuesta
         return respuesta["respuesta"]
-
-    def repetir(self, message_id: str) -> list:
-        """Every receipt of the SMS posted again, unchanged: the portal's statuses."""
-        estado, respuesta = self._pedir("POST", f"/mensajes/{message_id}/repetir")
-        assert estado == 200, respuesta
-        return respuesta["respuestas"]
-
-    def detener(self):
-        detener_proceso(self.proceso)
