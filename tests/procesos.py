@@ -577,7 +577,8 @@ def worker(tmp_path, settings):
     documentos.firmante()  # the demo signing certificate exists before any worker needs it
     procesos = []
 
-    def arrancar(broker_url, *, pool="solo", nombre=None):
+    def arrancar(broker_url, *, pool="solo", nombre=None, **variables):
+        """`variables`: more environment of the worker (e.g. SMS_URL)."""
         numero = len(procesos) + 1
         nombre = nombre or f"certificados{numero}"
         var = tmp_path / f"worker-var-{numero}"
@@ -596,6 +597,7 @@ def worker(tmp_path, settings):
             "CERT_SIGNING_PASSWORD": settings.CERT_SIGNING_PASSWORD,
             "CERT_SIGNING_DEMO": "false",
             "SITE_URL": settings.SITE_URL,
+            **variables,
         }
         entorno.pop("EMAIL_URL", None)
         log = tmp_path / f"worker-{numero}.log"
