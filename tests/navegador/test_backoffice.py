@@ -160,8 +160,11 @@ def test_servidor_toma_observa_y_aprueba_y_el_ciudadano_lo_ve(
 
 
 
-def _tab_hasta(page, selector, maximo=80):
-    """Presses Tab until the focus is on an element matching selector."""
+def _tab_hasta(page, selector, maximo=200):
+    """Presses Tab until the focus is on an element matching selector. Once a
+    document's preview (a lazy iframe) has loaded, Tab also walks through the
+    PDF viewer's toolbar, a dozen stops or more per document: how many stops
+    lie before the decision depends on when the previews load."""
     for _vez in range(maximo):
         page.keyboard.press("Tab")
         if page.evaluate("(s) => document.activeElement.matches(s)", selector):
