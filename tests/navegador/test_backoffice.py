@@ -200,10 +200,10 @@ def test_decidir_solo_con_teclado_y_denegar_con_confirmacion(
     _tab_hasta(admin, "input[name=decision]")
     expect(admin.locator("input[name=decision]:focus")).to_have_attribute("value", "observar")
     admin.keyboard.press("Space")
-    # The choice shows its fields (CSS :has); Tab moves on only once they are there.
+    # The choice shows its fields (CSS :has); Tab reaches them only once they are there.
     expect(admin.locator("#decision-observar")).to_be_checked()
     expect(admin.get_by_label("Qué debe subsanar el ciudadano")).to_be_visible()
-    admin.keyboard.press("Tab")
+    _tab_hasta(admin, "#id_mensaje")
     expect(admin.get_by_label("Qué debe subsanar el ciudadano")).to_be_focused()
     admin.keyboard.type("Falta el recibo del mes.")
     _tab_hasta(admin, ".decision button[type=submit]")
