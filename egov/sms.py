@@ -93,22 +93,21 @@ def sms_registrar(
     *, numero: str, texto: str, referencia: str = "", reservado: bool = False,
     plazo_vence_en: datetime.datetime | None = None,
 ) -> Mensaje | None:
-    """Records an SMS and sends it after commit (at 07:00 if it is night,
-    unless `plazo_vence_en` is within 24 hours). Call it inside the
-    transaction of the work that causes it. None without SMS_URL or number."""
+    """Records an SMS and sends it after commit; at night its task finds it
+    too early and it waits for 07:00 (sms_entregar), unless `plazo_vence_en`
+    is within 24 hours. Call it inside the transaction of the work that
+    causes it. None without SMS_URL or number."""
     from .tasks import mensaje_enviar
 
     if not configurado() or not numero:
         return None
-    ahora = timezone.now()
-    urgente = plazo_vence_en is not None and plazo_vence_en - ahora <= URGENTE_DENTRO_DE
-    envio = ahora if urgente else fuera_de_la_noche(ahora)
+    urgente = plazo_vence_en is not None and plazo_vence_en - timezone.now() <= URGENTE_DENTRO_DE
     cuerpo = gsm7(texto)
     mensaje = Mensaje.objects.create(
         canal=Mensaje.Canal.SMS, para=numero, texto=cuerpo, reservado=reservado, urgente=urgente,
         # A reserved SMS (a one-time code) shows no text anywhere, not even as its subject.
         asunto=_("SMS reservado") if reservado else cuerpo[:60],
-        referencia=referencia[:80], proximo_intento_en=envio if envio > ahora else None,
+        referencia=referencia[:80],
     )
     encolar(mensaje_enviar, mensaje_id=mensaje.pk)
     return mensaje
